@@ -1,0 +1,1 @@
+"""Broadsheet: a headless content API for newsrooms."""

@@ -1,0 +1,87 @@
+"""Keyset pagination: opaque cursors, the `{items, meta}` envelope and the RFC 8288 `Link` header."""
+
+import base64
+import binascii
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query, Request, Response
+from pydantic import BaseModel, Field
+
+from app.errors import BadRequest
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+
+Limit = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}. A larger value is a 400, never a silent cap."),
+]
+CursorParam = Annotated[
+    str | None,
+    Query(max_length=512, description="Opaque cursor from `meta.next_cursor` of the previous page."),
+]
+
+
+class PageMeta(BaseModel):
+    limit: int
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    meta: PageMeta
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def encode_cursor(kind: str, values: tuple[Any, ...]) -> str:
+    raw = json.dumps([kind, *map(_plain, values)], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(token: str, kind: str, types: tuple[type, ...]) -> tuple[Any, ...]:
+    """Decode a cursor made by `encode_cursor` for the same listing and order, or answer 400."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        decoded = json.loads(raw)
+        if not isinstance(decoded, list) or len(decoded) != len(types) + 1 or decoded[0] != kind:
+            raise ValueError("cursor does not belong to this listing")
+        values = []
+        for value, wanted in zip(decoded[1:], types, strict=True):
+            if wanted is datetime:
+                parsed: Any = datetime.fromisoformat(value)
+                if parsed.tzinfo is None:
+                    raise ValueError("naive time in cursor")
+            elif wanted is date:
+                parsed = date.fromisoformat(value)
+            elif wanted is int:
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError("bad id in cursor")
+                parsed = value
+            else:
+                if not isinstance(value, wanted):
+                    raise ValueError("bad value in cursor")
+                parsed = value
+            values.append(parsed)
+        return tuple(values)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(
+            "The cursor is not valid for this listing and sort order; start again without a cursor."
+        ) from exc
+
+
+def page(request: Request, response: Response, items: list[T], limit: int, next_cursor: str | None) -> Page[T]:
+    """Wrap a page of items and advertise the next one in a `Link` header."""
+    if next_cursor is not None:
+        next_url = request.url.include_query_params(cursor=next_cursor)
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return Page[T](items=items, meta=PageMeta(limit=limit, next_cursor=next_cursor))

@@ -1,0 +1,130 @@
+"""Timelines of dated milestones; each event keeps the precision its date was written with."""
+
+import calendar
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+from app.articles.models import ArticleRef
+from app.db import JSONType, UTCDateTime, utcnow
+from app.taxonomy.models import SLUG_PATTERN
+
+
+class DatePrecision(StrEnum):
+    day = "day"
+    month = "month"
+    year = "year"
+
+
+def period_bounds(value: date, precision: DatePrecision) -> tuple[date, date]:
+    """The first and last day a date written with this precision stands for ("October 2024" is all of it)."""
+    if precision is DatePrecision.year:
+        return date(value.year, 1, 1), date(value.year, 12, 31)
+    if precision is DatePrecision.month:
+        last = calendar.monthrange(value.year, value.month)[1]
+        return date(value.year, value.month, 1), date(value.year, value.month, last)
+    return value, value
+
+
+class TimelineBase(SQLModel):
+    slug: str = Field(max_length=120, regex=SLUG_PATTERN)
+    title: str = Field(min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class Timeline(TimelineBase, table=True):
+    __table_args__ = (UniqueConstraint("slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TimelineEventBase(SQLModel):
+    date: date
+    precision: DatePrecision = DatePrecision.day
+    end_date: date | None = Field(default=None, description="For an event that spans a period.")
+    extra_dates: list[date] = Field(default_factory=list, description="Other dates of the same event.")
+    label: str = Field(min_length=1, max_length=120, description="The date as written, e.g. `October 2024`.")
+    milestone: str = Field(min_length=1, max_length=2000)
+    what_changed: str | None = Field(default=None, max_length=2000)
+
+
+class TimelineEvent(TimelineEventBase, table=True):
+    __table_args__ = (
+        CheckConstraint("precision IN ('day', 'month', 'year')", name="precision_known"),
+        Index("ix_timelineevent_sort_date_id", "sort_date", "id"),
+        Index("ix_timelineevent_timeline_id_position", "timeline_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    timeline_id: int = Field(foreign_key="timeline.id", ondelete="CASCADE")
+    position: int = Field(default=0)
+    precision: str = Field(default=DatePrecision.day, sa_column=Column(String(8), nullable=False))
+    extra_dates: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+    sort_date: date = Field(description="First day the event covers: the chronological order.")
+
+
+class TimelineEventSpan(SQLModel, table=True):
+    """One stretch of days an event covers; an event with several dates has several spans."""
+
+    __table_args__ = (Index("ix_timelineeventspan_starts_on_ends_on", "starts_on", "ends_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="timelineevent.id", ondelete="CASCADE", index=True)
+    starts_on: date
+    ends_on: date
+
+
+class TimelineEventArticle(SQLModel, table=True):
+    __table_args__ = (Index("ix_timelineeventarticle_article_id", "article_id"),)
+
+    event_id: int = Field(foreign_key="timelineevent.id", primary_key=True, ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+
+
+class TimelineRef(SQLModel):
+    id: int
+    slug: str
+    title: str
+
+
+class TimelineEventPublic(TimelineEventBase):
+    id: int
+    timeline: TimelineRef
+    position: int
+    starts_on: date = Field(description="First day covered (start of the month for month precision).")
+    ends_on: date = Field(description="Last day covered, over all of the event's dates.")
+    articles: list[ArticleRef] = Field(description="Published articles the event links to.")
+
+
+class TimelinePublic(TimelineBase):
+    id: int
+    article: ArticleRef
+    updated_at: datetime
+    events: list[TimelineEventPublic]
+
+
+class TimelineSummary(TimelineBase):
+    id: int
+    article: ArticleRef
+    updated_at: datetime
+    event_count: int
+
+
+def event_spans(event: TimelineEventBase) -> list[tuple[date, date]]:
+    """The spans of days an event covers, from its date, end date and extra dates."""
+    precision = DatePrecision(event.precision)
+    start, end = period_bounds(event.date, precision)
+    if event.end_date is not None:
+        end = max(end, period_bounds(event.end_date, precision)[1])
+    spans = [(start, end)]
+    spans += [period_bounds(extra, precision) for extra in event.extra_dates]
+    return spans
+
+
