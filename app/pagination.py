@@ -3,11 +3,14 @@
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlmodel import Session
 
 from app.errors import BadRequest
 
@@ -85,3 +88,48 @@ def page(request: Request, response: Response, items: list[T], limit: int, next_
         next_url = request.url.include_query_params(cursor=next_cursor)
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return Page[T](items=items, meta=PageMeta(limit=limit, next_cursor=next_cursor))
+
+
+def after_key(order: Sequence[tuple[ColumnElement[Any], bool]], values: tuple[Any, ...]) -> ColumnElement[bool]:
+    """The keyset condition "row comes after `values`" for an ORDER BY of (column, descending) pairs."""
+    clauses: list[ColumnElement[bool]] = []
+    for i, (column, descending) in enumerate(order):
+        step = column < values[i] if descending else column > values[i]
+        equal_before = [order[j][0] == values[j] for j in range(i)]
+        clauses.append(and_(*equal_before, step))
+    return or_(*clauses)
+
+
+def order_by(order: Sequence[tuple[ColumnElement[Any], bool]]) -> list[ColumnElement[Any]]:
+    return [column.desc() if descending else column.asc() for column, descending in order]
+
+
+
+Order = Sequence[tuple[ColumnElement[Any], bool]]
+R = TypeVar("R")
+
+
+def keyset_page(
+    session: Session,
+    statement: Select[Any],
+    *,
+    order: Order,
+    kind: str,
+    cursor: str | None,
+    limit: int,
+    key: Callable[[R], tuple[Any, ...]],
+    scalars: bool = True,
+) -> tuple[list[R], str | None]:
+    """One page of `statement` in `order` after `cursor`: the rows and the cursor of the next page.
+
+    `kind` names the listing and its order, so a cursor from another listing or order is a 400."""
+    if cursor:
+        types = tuple(column.type.python_type for column, _ in order)
+        statement = statement.where(after_key(order, decode_cursor(cursor, kind, types)))
+    statement = statement.order_by(*order_by(order)).limit(limit + 1)
+    result = session.execute(statement)
+    rows: list[R] = list(result.scalars() if scalars else result.all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(kind, key(rows[-1]))

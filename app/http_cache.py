@@ -1,0 +1,71 @@
+"""Validators and freshness for GET responses: strong ETags, `If-None-Match` -> 304, `Cache-Control`.
+
+One ASGI middleware owns these rules so that no route can forget them."""
+
+import hashlib
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CACHEABLE_TYPES = ("application/json", "text/csv")
+
+
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison, as RFC 9110 prescribes for `If-None-Match`."""
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(candidate.strip().removeprefix("W/") == bare for candidate in if_none_match.split(","))
+
+
+class HTTPCacheMiddleware:
+    def __init__(self, app: ASGIApp, *, max_age: int, s_maxage: int, stale_while_revalidate: int) -> None:
+        self.app = app
+        self.cache_control = (
+            f"public, max-age={max_age}, s-maxage={s_maxage}, stale-while-revalidate={stale_while_revalidate}"
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        if_none_match = Headers(scope=scope).get("if-none-match")
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = Headers(raw=message["headers"])
+                cacheable = message["status"] == 200 and headers.get("content-type", "").startswith(CACHEABLE_TYPES)
+                if not cacheable:
+                    await send(message)
+                    return
+                start = message
+                return
+            if start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            headers = MutableHeaders(raw=start["headers"])
+            etag = strong_etag(body)
+            headers["ETag"] = etag
+            headers.setdefault("Cache-Control", self.cache_control)
+            headers.add_vary_header("Accept")
+            if if_none_match is not None and etag_matches(if_none_match, etag):
+                kept = {k: headers[k] for k in ("etag", "cache-control", "vary", "link") if k in headers}
+                await send({"type": "http.response.start", "status": 304,
+                            "headers": [(k.encode(), v.encode()) for k, v in kept.items()]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, buffered)

@@ -1,0 +1,138 @@
+"""The application factory: settings -> engine -> routers, error handlers, caching and offline docs."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app.articles.router import router as articles_router
+from app.config import Settings, get_settings
+from app.db import SessionDep, make_engine
+from app.errors import error_responses, install_error_handlers
+from app.home.router import router as home_router
+from app.http_cache import HTTPCacheMiddleware
+from app.request_guards import check_request
+from app.tables.router import router as tables_router
+from app.taxonomy.router import router as taxonomy_router
+from app.timelines.router import router as timelines_router
+
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DESCRIPTION = """
+Broadsheet serves a newsroom's journalism as JSON: articles with their body blocks, theme tables,
+timelines, categories, tags, authors and the home page.
+
+* Lists answer `{"items": [...], "meta": {"limit", "next_cursor"}}` and a `Link: <...>; rel="next"` header.
+  Pass `cursor` to walk on; `limit` is 1 to 100 (101 is a 400).
+* Unknown query parameters are a 400. Errors are RFC 9457 `application/problem+json`.
+* Every GET carries a strong `ETag` and answers `If-None-Match` with 304.
+* Only published articles whose publish time has passed are ever shown, with their tables and timelines.
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+class ServiceInfo(BaseModel):
+    name: str
+    api: str
+    docs: str
+    redoc: str
+    openapi: str
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Broadsheet",
+        version="1.0.0",
+        summary="A headless content API for newsrooms.",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        dependencies=[Depends(check_request)],
+        responses=error_responses(400, 406, 500),
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+    install_error_handlers(app)
+    app.add_middleware(
+        HTTPCacheMiddleware,
+        max_age=settings.cache_max_age,
+        s_maxage=settings.cache_s_maxage,
+        stale_while_revalidate=settings.cache_stale_while_revalidate,
+    )
+    for router in (articles_router, taxonomy_router, tables_router, timelines_router, home_router):
+        app.include_router(router)
+    _install_meta_routes(app)
+    _install_docs(app)
+    return app
+
+
+def _install_meta_routes(app: FastAPI) -> None:
+    @app.get("/", tags=["meta"], summary="Where the API and its documentation live")
+    def service_info(request: Request) -> ServiceInfo:
+        base = str(request.base_url).rstrip("/")
+        return ServiceInfo(
+            name="Broadsheet", api=f"{base}/v1", docs=f"{base}/docs", redoc=f"{base}/redoc",
+            openapi=f"{base}/openapi.json",
+        )
+
+    @app.get("/healthz", tags=["meta"], summary="Liveness and database reachability")
+    def health(session: SessionDep) -> Health:
+        session.execute(text("SELECT 1"))
+        return Health(status="ok", database=session.get_bind().dialect.name)
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Swagger UI and ReDoc with every asset served from this host: the explorer works offline."""
+    app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Broadsheet API explorer",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon.png",
+            oauth2_redirect_url="/docs/oauth2-redirect",
+            swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="Broadsheet API reference",
+            redoc_js_url="/docs-assets/redoc.standalone.js",
+            redoc_favicon_url="/docs-assets/favicon.png",
+            with_google_fonts=False,
+        )
