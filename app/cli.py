@@ -52,17 +52,28 @@ def serve(settings: Settings, host: str, port: int, reload: bool, workers: int, 
     if demo:
         print(load_demo_data(settings, only_if_empty=True), flush=True)
     base = f"http://{host}:{port}"
-    print(f"Broadsheet API: {base}/v1/articles\nSwagger UI:     {base}/docs\nReDoc:          {base}/redoc", flush=True)
+    print(
+        f"Broadsheet API: {base}/v1/articles\nSwagger UI:     {base}/docs\nReDoc:          {base}/redoc",
+        flush=True,
+    )
     uvicorn.run(
-        "app.main:create_app", factory=True, host=host, port=port, reload=reload, workers=workers,
-        proxy_headers=True, log_level="info",
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="broadsheet", description="Broadsheet, a headless content API.")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve_parser = commands.add_parser("serve", help="migrate, load demo content into an empty database, serve")
+    serve_parser = commands.add_parser(
+        "serve", help="migrate, load demo content into an empty database, serve"
+    )
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--reload", action="store_true", help="restart on code changes (development)")

@@ -15,7 +15,7 @@ logger = logging.getLogger("broadsheet")
 
 
 class FieldError(BaseModel):
-    location: list[str | int] = Field(description="Where the bad value is, e.g. `[\"query\", \"limit\"]`.")
+    location: list[str | int] = Field(description='Where the bad value is, e.g. `["query", "limit"]`.')
     message: str
     type: str
 
@@ -97,8 +97,11 @@ def problem_response(
 
 def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     return [
-        FieldError(location=[str(p) if not isinstance(p, int) else p for p in err["loc"]],
-                   message=err["msg"], type=err["type"])
+        FieldError(
+            location=[str(p) if not isinstance(p, int) else p for p in err["loc"]],
+            message=err["msg"],
+            type=err["type"],
+        )
         for err in exc.errors()
     ]
 

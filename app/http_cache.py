@@ -41,7 +41,9 @@ class HTTPCacheMiddleware:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = Headers(raw=message["headers"])
-                cacheable = message["status"] == 200 and headers.get("content-type", "").startswith(CACHEABLE_TYPES)
+                cacheable = message["status"] == 200 and headers.get("content-type", "").startswith(
+                    CACHEABLE_TYPES
+                )
                 if not cacheable:
                     await send(message)
                     return
@@ -61,8 +63,13 @@ class HTTPCacheMiddleware:
             headers.add_vary_header("Accept")
             if if_none_match is not None and etag_matches(if_none_match, etag):
                 kept = {k: headers[k] for k in ("etag", "cache-control", "vary", "link") if k in headers}
-                await send({"type": "http.response.start", "status": 304,
-                            "headers": [(k.encode(), v.encode()) for k, v in kept.items()]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 304,
+                        "headers": [(k.encode(), v.encode()) for k, v in kept.items()],
+                    }
+                )
                 await send({"type": "http.response.body", "body": b""})
                 return
             await send(start)

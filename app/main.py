@@ -97,7 +97,10 @@ def _install_meta_routes(app: FastAPI) -> None:
     def service_info(request: Request) -> ServiceInfo:
         base = str(request.base_url).rstrip("/")
         return ServiceInfo(
-            name="Broadsheet", api=f"{base}/v1", docs=f"{base}/docs", redoc=f"{base}/redoc",
+            name="Broadsheet",
+            api=f"{base}/v1",
+            docs=f"{base}/docs",
+            redoc=f"{base}/redoc",
             openapi=f"{base}/openapi.json",
         )
 

@@ -19,7 +19,11 @@ DEFAULT_LIMIT = 20
 
 Limit = Annotated[
     int,
-    Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}. A larger value is a 400, never a silent cap."),
+    Query(
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Page size, 1 to {MAX_LIMIT}. A larger value is a 400, never a silent cap.",
+    ),
 ]
 CursorParam = Annotated[
     str | None,
@@ -29,7 +33,9 @@ CursorParam = Annotated[
 
 class PageMeta(BaseModel):
     limit: int
-    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
 T = TypeVar("T")
@@ -82,7 +88,9 @@ def decode_cursor(token: str, kind: str, types: tuple[type, ...]) -> tuple[Any, 
         ) from exc
 
 
-def page(request: Request, response: Response, items: list[T], limit: int, next_cursor: str | None) -> Page[T]:
+def page(
+    request: Request, response: Response, items: list[T], limit: int, next_cursor: str | None
+) -> Page[T]:
     """Wrap a page of items and advertise the next one in a `Link` header."""
     if next_cursor is not None:
         next_url = request.url.include_query_params(cursor=next_cursor)
@@ -90,7 +98,9 @@ def page(request: Request, response: Response, items: list[T], limit: int, next_
     return Page[T](items=items, meta=PageMeta(limit=limit, next_cursor=next_cursor))
 
 
-def after_key(order: Sequence[tuple[ColumnElement[Any], bool]], values: tuple[Any, ...]) -> ColumnElement[bool]:
+def after_key(
+    order: Sequence[tuple[ColumnElement[Any], bool]], values: tuple[Any, ...]
+) -> ColumnElement[bool]:
     """The keyset condition "row comes after `values`" for an ORDER BY of (column, descending) pairs."""
     clauses: list[ColumnElement[bool]] = []
     for i, (column, descending) in enumerate(order):
@@ -102,7 +112,6 @@ def after_key(order: Sequence[tuple[ColumnElement[Any], bool]], values: tuple[An
 
 def order_by(order: Sequence[tuple[ColumnElement[Any], bool]]) -> list[ColumnElement[Any]]:
     return [column.desc() if descending else column.asc() for column, descending in order]
-
 
 
 Order = Sequence[tuple[ColumnElement[Any], bool]]

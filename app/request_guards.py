@@ -61,7 +61,9 @@ async def check_request(request: Request) -> None:
             f"This endpoint takes: {', '.join(sorted(allowed)) or 'none'}."
         )
     repeated = sorted(
-        name for name in request.query_params if name not in repeatable and len(request.query_params.getlist(name)) > 1
+        name
+        for name in request.query_params
+        if name not in repeatable and len(request.query_params.getlist(name)) > 1
     )
     if repeated:
         raise BadRequest(f"Query parameter(s) given more than once: {', '.join(repeated)}.")

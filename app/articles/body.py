@@ -72,7 +72,14 @@ class TimelineBlock(BaseModel):
 
 
 Block = Annotated[
-    HeadingBlock | ParagraphBlock | ListBlock | QuoteBlock | ImageBlock | EmbedBlock | TableBlock | TimelineBlock,
+    HeadingBlock
+    | ParagraphBlock
+    | ListBlock
+    | QuoteBlock
+    | ImageBlock
+    | EmbedBlock
+    | TableBlock
+    | TimelineBlock,
     Field(discriminator="type"),
 ]
 
@@ -104,11 +111,14 @@ class ArticleDetail(BaseModel):
 
 def article_detail(session: Session, article: Article) -> ArticleDetail:
     """The whole public article; a handful of queries whatever its length."""
-    assert article.id is not None and article.published_at is not None
+    assert article.id is not None
+    assert article.published_at is not None
     blocks = session.exec(
         select(ArticleBlock).where(ArticleBlock.article_id == article.id).order_by(col(ArticleBlock.position))
     ).all()
-    tables = tables_service.public_tables_by_id(session, {b.table_id for b in blocks if b.table_id is not None})
+    tables = tables_service.public_tables_by_id(
+        session, {b.table_id for b in blocks if b.table_id is not None}
+    )
     timelines = timelines_service.public_timelines_by_id(
         session, {b.timeline_id for b in blocks if b.timeline_id is not None}
     )
@@ -134,12 +144,18 @@ def article_detail(session: Session, article: Article) -> ArticleDetail:
         published_at=article.published_at,
         updated_at=article.updated_at,
         canonical_url=article.canonical_url,
-        seo=Seo(title=article.seo_title or article.title, description=article.seo_description or article.standfirst),
+        seo=Seo(
+            title=article.seo_title or article.title,
+            description=article.seo_description or article.standfirst,
+        ),
         hero_image=HeroImage.model_validate(article.hero_image) if article.hero_image else None,
         word_count=article.word_count,
         reading_time_minutes=article.reading_time_minutes,
         category=CategoryPublic.model_validate(category),
-        tags=[TagPublic.model_validate(t) for t in service.tags_by_article(session, [article.id]).get(article.id, [])],
+        tags=[
+            TagPublic.model_validate(t)
+            for t in service.tags_by_article(session, [article.id]).get(article.id, [])
+        ],
         authors=[
             AuthorPublic.model_validate(a)
             for a in service.authors_by_article(session, [article.id]).get(article.id, [])

@@ -53,9 +53,7 @@ class ArticleBase(SQLModel):
 class Article(ArticleBase, table=True):
     __table_args__ = (
         UniqueConstraint("slug"),
-        CheckConstraint(
-            "status IN ('draft', 'scheduled', 'published', 'archived')", name="status_known"
-        ),
+        CheckConstraint("status IN ('draft', 'scheduled', 'published', 'archived')", name="status_known"),
         CheckConstraint(
             "status NOT IN ('scheduled', 'published') OR published_at IS NOT NULL", name="public_has_time"
         ),

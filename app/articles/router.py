@@ -39,7 +39,9 @@ def list_articles(
     request: Request,
     response: Response,
     session: SessionDep,
-    category: Annotated[SlugFilter, Query(description="Only articles in the category with this slug.")] = None,
+    category: Annotated[
+        SlugFilter, Query(description="Only articles in the category with this slug.")
+    ] = None,
     tag: Annotated[SlugFilter, Query(description="Only articles carrying the tag with this slug.")] = None,
     author: Annotated[SlugFilter, Query(description="Only articles by the author with this slug.")] = None,
     published_after: Annotated[
@@ -55,7 +57,9 @@ def list_articles(
         str | None,
         Query(
             max_length=500,
-            description="Comma-separated fields to return besides `id`: " + ", ".join(sorted(SUMMARY_FIELDS)) + ".",
+            description="Comma-separated fields to return besides `id`: "
+            + ", ".join(sorted(SUMMARY_FIELDS))
+            + ".",
         ),
     ] = None,
     include: Annotated[

@@ -68,14 +68,14 @@ def list_public_articles(
         statement = statement.where(Article.category_id == category_id)
     if tag is not None:
         statement = statement.where(
-            exists().where(
-                ArticleTag.article_id == Article.id, ArticleTag.tag_id == Tag.id, Tag.slug == tag
-            )
+            exists().where(ArticleTag.article_id == Article.id, ArticleTag.tag_id == Tag.id, Tag.slug == tag)
         )
     if author is not None:
         statement = statement.where(
             exists().where(
-                ArticleAuthor.article_id == Article.id, ArticleAuthor.author_id == Author.id, Author.slug == author
+                ArticleAuthor.article_id == Article.id,
+                ArticleAuthor.author_id == Author.id,
+                Author.slug == author,
             )
         )
     if published_after is not None:
@@ -145,7 +145,11 @@ def summaries(
     """List items for `articles`, with only `fields` (all when None) and the requested embeds.
 
     Related rows are loaded with one query per kind, never one per article."""
-    want = set(ArticleSummary.model_fields) - {"category", "tags", "authors"} if fields is None else {"id", *fields}
+    want = (
+        set(ArticleSummary.model_fields) - {"category", "tags", "authors"}
+        if fields is None
+        else {"id", *fields}
+    )
     ids = [a.id for a in articles if a.id is not None]
     categories = (
         categories_by_id(session, (a.category_id for a in articles))
@@ -159,9 +163,7 @@ def summaries(
     for article in articles:
         assert article.id is not None
         data: dict[str, Any] = {
-            name: getattr(article, name)
-            for name in want
-            if name in Article.model_fields or name in ("id",)
+            name: getattr(article, name) for name in want if name in Article.model_fields or name in ("id",)
         }
         if "hero_image" in want:
             data["hero_image"] = HeroImage.model_validate(article.hero_image) if article.hero_image else None
@@ -172,11 +174,15 @@ def summaries(
         if "author_slugs" in want:
             data["author_slugs"] = [a.slug for a in authors.get(article.id, [])]
         if "category" in include:
-            data["category"] = CategoryRef.model_validate(categories[article.category_id], from_attributes=True)
+            data["category"] = CategoryRef.model_validate(
+                categories[article.category_id], from_attributes=True
+            )
         if "tags" in include:
             data["tags"] = [TagPublic.model_validate(t) for t in tags.get(article.id, [])]
         if "authors" in include:
-            data["authors"] = [AuthorRef.model_validate(a, from_attributes=True) for a in authors.get(article.id, [])]
+            data["authors"] = [
+                AuthorRef.model_validate(a, from_attributes=True) for a in authors.get(article.id, [])
+            ]
         items.append(ArticleSummary.model_validate(data))
     return items
 

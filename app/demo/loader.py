@@ -62,9 +62,12 @@ def _add_article(
     session.add(article)
     session.flush()
     assert article.id is not None
-    session.add_all(ArticleTag(article_id=article.id, tag_id=tags[s], position=i) for i, s in enumerate(data["tags"]))
     session.add_all(
-        ArticleAuthor(article_id=article.id, author_id=authors[s], position=i) for i, s in enumerate(data["authors"])
+        ArticleTag(article_id=article.id, tag_id=tags[s], position=i) for i, s in enumerate(data["tags"])
+    )
+    session.add_all(
+        ArticleAuthor(article_id=article.id, author_id=authors[s], position=i)
+        for i, s in enumerate(data["authors"])
     )
     table_position = 0
     for position, block in enumerate(data["blocks"]):
@@ -91,9 +94,13 @@ def _add_article(
 def load_demo(session: Session) -> Counter[str]:
     """Add whatever part of the demo newsroom is missing, matched by slug; commit once at the end."""
     created: Counter[str] = Counter()
-    categories = {c["slug"]: _ensure_by_slug(session, Category, CategoryBase, c, created).id for c in content.CATEGORIES}
+    categories = {
+        c["slug"]: _ensure_by_slug(session, Category, CategoryBase, c, created).id for c in content.CATEGORIES
+    }
     tags = {t["slug"]: _ensure_by_slug(session, Tag, TagBase, t, created).id for t in content.TAGS}
-    authors = {a["slug"]: _ensure_by_slug(session, Author, AuthorBase, a, created).id for a in content.AUTHORS}
+    authors = {
+        a["slug"]: _ensure_by_slug(session, Author, AuthorBase, a, created).id for a in content.AUTHORS
+    }
     pending_links: list[tuple[int, list[str]]] = []
     for data in [*content.ARTICLES, *content.DRAFT_ARTICLES]:
         if session.exec(select(Article.id).where(Article.slug == data["slug"])).first() is not None:

@@ -15,7 +15,10 @@ def home_page(session: Session, per_section: int) -> HomePage:
     """Sections in category order, each with its `per_section` newest public articles."""
     rank = (
         func.row_number()
-        .over(partition_by=col(Article.category_id), order_by=(col(Article.published_at).desc(), col(Article.id).desc()))
+        .over(
+            partition_by=col(Article.category_id),
+            order_by=(col(Article.published_at).desc(), col(Article.id).desc()),
+        )
         .label("rank")
     )
     ranked = select(col(Article.id).label("id"), rank).where(articles_service.public_condition()).subquery()

@@ -48,7 +48,13 @@ def list_public_tables(
         category_id = select(Category.id).where(Category.slug == category).scalar_subquery()
         statement = statement.where(Article.category_id == category_id)
     rows, next_cursor = keyset_page(
-        session, statement, order=_ORDER, kind="tables", cursor=cursor, limit=limit, scalars=False,
+        session,
+        statement,
+        order=_ORDER,
+        kind="tables",
+        cursor=cursor,
+        limit=limit,
+        scalars=False,
         key=lambda row: (row[1], row[0].article_id, row[0].position, row[0].id),
     )
     return [_public(row) for row in rows], next_cursor

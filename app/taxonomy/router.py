@@ -29,7 +29,11 @@ def author_by_slug(session: SessionDep, slug: SlugPath) -> Author:
 
 @router.get("/categories", tags=["categories"], summary="List categories in home-page order")
 def list_categories(
-    request: Request, response: Response, session: SessionDep, cursor: CursorParam = None, limit: Limit = DEFAULT_LIMIT
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    cursor: CursorParam = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[CategoryPublic]:
     rows, next_cursor = service.list_categories(session, cursor, limit)
     return page(request, response, [CategoryPublic.model_validate(r) for r in rows], limit, next_cursor)
@@ -44,7 +48,11 @@ def get_category(category: Annotated[Category, Depends(category_by_slug)]) -> Ca
 
 @router.get("/tags", tags=["tags"], summary="List tags by slug")
 def list_tags(
-    request: Request, response: Response, session: SessionDep, cursor: CursorParam = None, limit: Limit = DEFAULT_LIMIT
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    cursor: CursorParam = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[TagPublic]:
     rows, next_cursor = service.list_tags(session, cursor, limit)
     return page(request, response, [TagPublic.model_validate(r) for r in rows], limit, next_cursor)
@@ -57,7 +65,11 @@ def get_tag(tag: Annotated[Tag, Depends(tag_by_slug)]) -> TagPublic:
 
 @router.get("/authors", tags=["authors"], summary="List authors by slug")
 def list_authors(
-    request: Request, response: Response, session: SessionDep, cursor: CursorParam = None, limit: Limit = DEFAULT_LIMIT
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    cursor: CursorParam = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[AuthorPublic]:
     rows, next_cursor = service.list_authors(session, cursor, limit)
     return page(request, response, [AuthorPublic.model_validate(r) for r in rows], limit, next_cursor)

@@ -14,7 +14,12 @@ _AUTHOR_ORDER: Order = [(Author.slug, False)]  # type: ignore[list-item]
 def list_categories(session: Session, cursor: str | None, limit: int) -> tuple[list[Category], str | None]:
     """Categories in home-page order."""
     return keyset_page(
-        session, select(Category), order=_CATEGORY_ORDER, kind="categories", cursor=cursor, limit=limit,
+        session,
+        select(Category),
+        order=_CATEGORY_ORDER,
+        kind="categories",
+        cursor=cursor,
+        limit=limit,
         key=lambda c: (c.position, c.id),
     )
 
@@ -22,14 +27,25 @@ def list_categories(session: Session, cursor: str | None, limit: int) -> tuple[l
 def list_tags(session: Session, cursor: str | None, limit: int) -> tuple[list[Tag], str | None]:
     """Tags in slug order."""
     return keyset_page(
-        session, select(Tag), order=_TAG_ORDER, kind="tags", cursor=cursor, limit=limit, key=lambda t: (t.slug,)
+        session,
+        select(Tag),
+        order=_TAG_ORDER,
+        kind="tags",
+        cursor=cursor,
+        limit=limit,
+        key=lambda t: (t.slug,),
     )
 
 
 def list_authors(session: Session, cursor: str | None, limit: int) -> tuple[list[Author], str | None]:
     """Authors in slug order."""
     return keyset_page(
-        session, select(Author), order=_AUTHOR_ORDER, kind="authors", cursor=cursor, limit=limit,
+        session,
+        select(Author),
+        order=_AUTHOR_ORDER,
+        kind="authors",
+        cursor=cursor,
+        limit=limit,
         key=lambda a: (a.slug,),
     )
 

@@ -126,5 +126,3 @@ def event_spans(event: TimelineEventBase) -> list[tuple[date, date]]:
     spans = [(start, end)]
     spans += [period_bounds(extra, precision) for extra in event.extra_dates]
     return spans
-
-

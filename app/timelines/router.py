@@ -14,8 +14,8 @@ from app.timelines.models import TimelineEventPublic, TimelinePublic, TimelineSu
 router = APIRouter(prefix="/v1", responses=error_responses(400, 406, 500))
 
 RANGE_SEMANTICS = (
-    "An event matches a date range when any of its dates overlaps the range **at the precision it was written "
-    "with**: a month-precision event (\"October 2024\") covers the whole month, so it is inside "
+    "An event matches a date range when any of its dates overlaps the range **at the precision it was "
+    'written with**: a month-precision event ("October 2024") covers the whole month, so it is inside '
     "`from=2024-10-15&to=2024-10-20`; a year-precision event covers the whole year. `from` and `to` are "
     "inclusive calendar dates. Events come in chronological order of the first day they cover."
 )
@@ -37,7 +37,10 @@ def list_timelines(
 
 
 @router.get(
-    "/timelines/{slug}", tags=["timelines"], summary="Get a timeline with its events", responses=error_responses(404)
+    "/timelines/{slug}",
+    tags=["timelines"],
+    summary="Get a timeline with its events",
+    responses=error_responses(404),
 )
 def get_timeline(session: SessionDep, slug: Annotated[str, Path(max_length=120)]) -> TimelinePublic:
     return service.get_public_timeline(session, slug)
@@ -57,7 +60,9 @@ def list_timeline_events(
         date | None, Query(alias="from", description="Inclusive start date (YYYY-MM-DD). " + RANGE_SEMANTICS)
     ] = None,
     date_to: Annotated[date | None, Query(alias="to", description="Inclusive end date (YYYY-MM-DD).")] = None,
-    timeline: Annotated[str | None, Query(max_length=120, description="Only events of this timeline (slug).")] = None,
+    timeline: Annotated[
+        str | None, Query(max_length=120, description="Only events of this timeline (slug).")
+    ] = None,
     article: Annotated[
         str | None,
         Query(max_length=120, description="Only events of this article's timelines or linking to it (slug)."),
@@ -66,6 +71,12 @@ def list_timeline_events(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[TimelineEventPublic]:
     items, next_cursor = service.list_public_events(
-        session, date_from=date_from, date_to=date_to, timeline=timeline, article=article, cursor=cursor, limit=limit
+        session,
+        date_from=date_from,
+        date_to=date_to,
+        timeline=timeline,
+        article=article,
+        cursor=cursor,
+        limit=limit,
     )
     return page(request, response, items, limit, next_cursor)

@@ -51,7 +51,13 @@ def list_public_timelines(
     if article is not None:
         statement = statement.where(Article.slug == article)
     rows, next_cursor = keyset_page(
-        session, statement, order=_TIMELINE_ORDER, kind="timelines", cursor=cursor, limit=limit, scalars=False,
+        session,
+        statement,
+        order=_TIMELINE_ORDER,
+        kind="timelines",
+        cursor=cursor,
+        limit=limit,
+        scalars=False,
         key=lambda row: (row[1], row[0].id),
     )
     counts: dict[int, int] = {}
@@ -86,11 +92,15 @@ def public_timelines_by_id(session: Session, timeline_ids: Collection[int]) -> d
         return {}
     rows = session.execute(_public_timelines().where(col(Timeline.id).in_(timeline_ids))).all()
     timelines = {row[0].id: row for row in rows}
-    events = session.execute(
-        select(TimelineEvent)
-        .where(col(TimelineEvent.timeline_id).in_(timelines))
-        .order_by(col(TimelineEvent.sort_date), col(TimelineEvent.position), col(TimelineEvent.id))
-    ).scalars().all()
+    events = (
+        session.execute(
+            select(TimelineEvent)
+            .where(col(TimelineEvent.timeline_id).in_(timelines))
+            .order_by(col(TimelineEvent.sort_date), col(TimelineEvent.position), col(TimelineEvent.id))
+        )
+        .scalars()
+        .all()
+    )
     refs = {tid: TimelineRef(id=tid, slug=row[0].slug, title=row[0].title) for tid, row in timelines.items()}
     by_timeline: dict[int, list[TimelineEventPublic]] = defaultdict(list)
     for event in _events_public(session, list(events), refs):
@@ -112,7 +122,11 @@ def _events_public(
     links: dict[int, list[int]] = defaultdict(list)
     if ids:
         for event_id, starts, ends in session.execute(
-            select(TimelineEventSpan.event_id, func.min(TimelineEventSpan.starts_on), func.max(TimelineEventSpan.ends_on))
+            select(
+                TimelineEventSpan.event_id,
+                func.min(TimelineEventSpan.starts_on),
+                func.max(TimelineEventSpan.ends_on),
+            )
             .where(col(TimelineEventSpan.event_id).in_(ids))
             .group_by(col(TimelineEventSpan.event_id))
         ):
@@ -184,19 +198,28 @@ def list_public_events(
             or_(
                 Timeline.article_id == article_id,
                 exists().where(
-                    TimelineEventArticle.event_id == TimelineEvent.id, TimelineEventArticle.article_id == article_id
+                    TimelineEventArticle.event_id == TimelineEvent.id,
+                    TimelineEventArticle.article_id == article_id,
                 ),
             )
         )
     rows, next_cursor = keyset_page(
-        session, statement, order=_EVENT_ORDER, kind="timeline-events", cursor=cursor, limit=limit, scalars=False,
+        session,
+        statement,
+        order=_EVENT_ORDER,
+        kind="timeline-events",
+        cursor=cursor,
+        limit=limit,
+        scalars=False,
         key=lambda row: (row[0].sort_date, row[0].id),
     )
     refs = {row[0].timeline_id: TimelineRef(id=row[0].timeline_id, slug=row[1], title=row[2]) for row in rows}
     return _events_public(session, [row[0] for row in rows], refs), next_cursor
 
 
-def add_timeline(session: Session, article_id: int, data: dict[str, Any]) -> tuple[Timeline, list[TimelineEvent]]:
+def add_timeline(
+    session: Session, article_id: int, data: dict[str, Any]
+) -> tuple[Timeline, list[TimelineEvent]]:
     """Validate and stage a timeline with its events and their spans (flushes, does not commit)."""
     timeline = Timeline.model_validate(TimelineBase.model_validate(data), update={"article_id": article_id})
     session.add(timeline)
