@@ -1,0 +1,141 @@
+"""Plain functions that put rows in the test database: make_x(session, **overrides) -> row."""
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from app.articles.models import Article, ArticleAuthor, ArticleBlock, ArticleStatus, ArticleTag
+from app.tables import service as tables_service
+from app.tables.models import ContentTable
+from app.taxonomy.models import Author, Category, Tag
+from app.timelines import service as timelines_service
+from app.timelines.models import Timeline, TimelineEvent
+
+_counter = itertools.count(1)
+NOW = datetime.now(UTC)
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def make_category(session: Session, **kw: Any) -> Category:
+    n = _n()
+    category = Category(**{"slug": f"category-{n}", "name": f"Category {n}", "position": n, **kw})
+    session.add(category)
+    session.commit()
+    return category
+
+
+def make_tag(session: Session, **kw: Any) -> Tag:
+    n = _n()
+    tag = Tag(**{"slug": f"tag-{n}", "name": f"Tag {n}", **kw})
+    session.add(tag)
+    session.commit()
+    return tag
+
+
+def make_author(session: Session, **kw: Any) -> Author:
+    n = _n()
+    author = Author(**{"slug": f"author-{n}", "name": f"Author {n}", **kw})
+    session.add(author)
+    session.commit()
+    return author
+
+
+def make_article(
+    session: Session,
+    *,
+    category: Category | None = None,
+    tags: list[Tag] = (),  # type: ignore[assignment]
+    authors: list[Author] = (),  # type: ignore[assignment]
+    status: str = ArticleStatus.published,
+    published_at: datetime | None = None,
+    **kw: Any,
+) -> Article:
+    n = _n()
+    category = category or make_category(session)
+    if published_at is None and status != ArticleStatus.draft:
+        published_at = NOW - timedelta(hours=n)
+    article = Article(
+        **{
+            "slug": f"article-{n}",
+            "title": f"Article {n}",
+            "standfirst": f"Standfirst {n}",
+            "category_id": category.id,
+            "status": status,
+            "published_at": published_at,
+            "word_count": 100,
+            "reading_time_minutes": 1,
+            **kw,
+        }
+    )
+    session.add(article)
+    session.flush()
+    session.add_all(ArticleTag(article_id=article.id, tag_id=t.id, position=i) for i, t in enumerate(tags))
+    session.add_all(
+        ArticleAuthor(article_id=article.id, author_id=a.id, position=i) for i, a in enumerate(authors)
+    )
+    session.add(ArticleBlock(article_id=article.id, position=0, type="paragraph", data={"html": f"Body {n}"}))
+    session.commit()
+    return article
+
+
+def _next_block_position(session: Session, article: Article) -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    current = session.exec(
+        select(func.max(ArticleBlock.position)).where(ArticleBlock.article_id == article.id)
+    ).one()
+    return 0 if current is None else current + 1
+
+
+def make_table(session: Session, article: Article, **kw: Any) -> ContentTable:
+    data = {
+        "title": "Theme table",
+        "caption": None,
+        "columns": [
+            {"key": "theme", "label": "Theme", "type": "text"},
+            {"key": "n", "label": "N", "type": "number"},
+        ],
+        "rows": [["First", 1], ["Second", 2]],
+        **kw,
+    }
+    assert article.id is not None
+    position = _next_block_position(session, article)
+    table = tables_service.add_table(session, article.id, position, data)
+    session.add(
+        ArticleBlock(article_id=article.id, position=position, type="table", table_id=table.id, data={})
+    )
+    session.commit()
+    return table
+
+
+def make_timeline(
+    session: Session, article: Article, events: list[dict[str, Any]], **kw: Any
+) -> tuple[Timeline, list[TimelineEvent]]:
+    n = _n()
+    assert article.id is not None
+    data = {"slug": f"timeline-{n}", "title": f"Timeline {n}", "events": events, **kw}
+    timeline, made = timelines_service.add_timeline(session, article.id, data)
+    position = _next_block_position(session, article)
+    session.add(
+        ArticleBlock(
+            article_id=article.id, position=position, type="timeline", timeline_id=timeline.id, data={}
+        )
+    )
+    session.commit()
+    return timeline, made
+
+
+def event(date: str, precision: str = "day", **kw: Any) -> dict[str, Any]:
+    return {
+        "date": date,
+        "precision": precision,
+        "label": kw.pop("label", date),
+        "milestone": f"Event on {date}",
+        **kw,
+    }
