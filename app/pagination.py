@@ -4,12 +4,12 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select, String, and_, or_
 from sqlmodel import Session
 
 from app.errors import BadRequest
@@ -70,19 +70,27 @@ def decode_cursor(token: str, kind: str, types: tuple[type, ...]) -> tuple[Any, 
                 parsed: Any = datetime.fromisoformat(value)
                 if parsed.tzinfo is None:
                     raise ValueError("naive time in cursor")
+                parsed = parsed.astimezone(UTC)
             elif wanted is date:
                 parsed = date.fromisoformat(value)
             elif wanted is int:
-                if not isinstance(value, int) or isinstance(value, bool):
+                if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**63:
                     raise ValueError("bad id in cursor")
                 parsed = value
             else:
-                if not isinstance(value, wanted):
+                if not isinstance(value, wanted) or (isinstance(value, str) and "\x00" in value):
                     raise ValueError("bad value in cursor")
                 parsed = value
             values.append(parsed)
         return tuple(values)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        binascii.Error,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+    ) as exc:
         raise BadRequest(
             "The cursor is not valid for this listing and sort order; start again without a cursor."
         ) from exc
@@ -133,7 +141,9 @@ def keyset_page(
 
     `kind` names the listing and its order, so a cursor from another listing or order is a 400."""
     if cursor:
-        types = tuple(column.type.python_type for column, _ in order)
+        types = tuple(
+            str if isinstance(column.type, String) else column.type.python_type for column, _ in order
+        )
         statement = statement.where(after_key(order, decode_cursor(cursor, kind, types)))
     statement = statement.order_by(*order_by(order)).limit(limit + 1)
     result = session.execute(statement)

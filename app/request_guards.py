@@ -67,5 +67,10 @@ async def check_request(request: Request) -> None:
     )
     if repeated:
         raise BadRequest(f"Query parameter(s) given more than once: {', '.join(repeated)}.")
+    if any(
+        "\x00" in value
+        for value in [*(v for _, v in request.query_params.multi_items()), *request.path_params.values()]
+    ):
+        raise BadRequest("Parameters may not contain NUL characters.")
     if best_match(request.headers.get("accept"), produces) is None:
         raise NotAcceptable(f"This endpoint can answer with: {', '.join(produces)}.")

@@ -1,9 +1,10 @@
 """Public read endpoints for articles."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
 from app.articles import service
 from app.articles.body import ArticleDetail, article_detail
@@ -15,6 +16,15 @@ from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 
 router = APIRouter(prefix="/v1", tags=["articles"], responses=error_responses(400, 406, 500))
 
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("time is out of range") from exc
+
+
+UtcTime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 SlugFilter = Annotated[str | None, Query(max_length=120, pattern=r"^[a-z0-9-]+$")]
 
 
@@ -45,10 +55,10 @@ def list_articles(
     tag: Annotated[SlugFilter, Query(description="Only articles carrying the tag with this slug.")] = None,
     author: Annotated[SlugFilter, Query(description="Only articles by the author with this slug.")] = None,
     published_after: Annotated[
-        AwareDatetime | None, Query(description="Only articles published strictly after this RFC 3339 time.")
+        UtcTime | None, Query(description="Only articles published strictly after this RFC 3339 time.")
     ] = None,
     published_before: Annotated[
-        AwareDatetime | None, Query(description="Only articles published strictly before this RFC 3339 time.")
+        UtcTime | None, Query(description="Only articles published strictly before this RFC 3339 time.")
     ] = None,
     sort: Annotated[
         ArticleSort, Query(description="`newest` (default) or `oldest` by publish time, or `title` A to Z.")
