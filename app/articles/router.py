@@ -1,10 +1,8 @@
 """Public read endpoints for articles."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import AfterValidator, AwareDatetime
 
 from app.articles import service
 from app.articles.body import ArticleDetail, article_detail
@@ -13,18 +11,11 @@ from app.articles.service import ArticleSort
 from app.db import SessionDep
 from app.errors import BadRequest, error_responses
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
+from app.params import UtcTime
 
 router = APIRouter(prefix="/v1", tags=["articles"], responses=error_responses(400, 406, 500))
 
 
-def _in_utc(value: datetime) -> datetime:
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:
-        raise ValueError("time is out of range") from exc
-
-
-UtcTime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 SlugFilter = Annotated[str | None, Query(max_length=120, pattern=r"^[a-z0-9-]+$")]
 
 

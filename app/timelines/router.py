@@ -1,6 +1,5 @@
 """Public read endpoints for timelines and timeline events."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -8,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.db import SessionDep
 from app.errors import error_responses
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
+from app.params import IsoDate
 from app.timelines import service
 from app.timelines.models import TimelineEventPublic, TimelinePublic, TimelineSummary
 
@@ -57,9 +57,12 @@ def list_timeline_events(
     response: Response,
     session: SessionDep,
     date_from: Annotated[
-        date | None, Query(alias="from", description="Inclusive start date (YYYY-MM-DD). " + RANGE_SEMANTICS)
+        IsoDate | None,
+        Query(alias="from", description="Inclusive start date (YYYY-MM-DD). " + RANGE_SEMANTICS),
     ] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="Inclusive end date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[
+        IsoDate | None, Query(alias="to", description="Inclusive end date (YYYY-MM-DD).")
+    ] = None,
     timeline: Annotated[
         str | None, Query(max_length=120, description="Only events of this timeline (slug).")
     ] = None,
