@@ -19,7 +19,9 @@ router = APIRouter(prefix="/v1", tags=["articles"], responses=error_responses(40
 SlugFilter = Annotated[str | None, Query(max_length=120, pattern=r"^[a-z0-9-]+$")]
 
 
-def article_by_slug(session: SessionDep, slug: Annotated[str, Path(max_length=120)]) -> Article:
+def article_by_slug(
+    session: SessionDep, slug: Annotated[str, Path(max_length=120, description="The article's slug.")]
+) -> Article:
     return service.get_public_article(session, slug)
 
 

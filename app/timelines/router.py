@@ -42,7 +42,9 @@ def list_timelines(
     summary="Get a timeline with its events",
     responses=error_responses(404),
 )
-def get_timeline(session: SessionDep, slug: Annotated[str, Path(max_length=120)]) -> TimelinePublic:
+def get_timeline(
+    session: SessionDep, slug: Annotated[str, Path(max_length=120, description="The timeline's slug.")]
+) -> TimelinePublic:
     return service.get_public_timeline(session, slug)
 
 

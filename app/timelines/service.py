@@ -236,7 +236,7 @@ def add_timeline(
                 "position": position,
                 "precision": str(base.precision),
                 "extra_dates": [d.isoformat() for d in base.extra_dates],
-                "sort_date": spans[0][0],
+                "sort_date": min(start for start, _ in spans),
             },
         )
         session.add(event)
