@@ -2,12 +2,13 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 
 import fastapi_offline
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -25,6 +26,7 @@ from app.taxonomy.router import router as taxonomy_router
 from app.timelines.router import router as timelines_router
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 DESCRIPTION = """
 Broadsheet serves a newsroom's journalism as JSON: articles with their body blocks, theme tables,
 timelines, categories, tags, authors and the home page.
@@ -110,8 +112,22 @@ def _install_meta_routes(app: FastAPI) -> None:
         return Health(status="ok", database=session.get_bind().dialect.name)
 
 
+@cache
+def _offline_redoc_bundle() -> bytes:
+    """ReDoc's bundle, minus the one image it fetches from Redocly's CDN (its side-menu logo).
+
+    An unloadable `data:` source makes ReDoc's own error handler drop the image."""
+    bundle = (DOCS_ASSETS / "redoc.standalone.js").read_bytes()
+    return bundle.replace(REDOC_CDN_LOGO, b"data:,")
+
+
 def _install_docs(app: FastAPI) -> None:
     """Swagger UI and ReDoc with every asset served from this host: the explorer works offline."""
+
+    @app.get("/docs-assets/redoc.standalone.js", include_in_schema=False)
+    def redoc_bundle() -> Response:
+        return Response(_offline_redoc_bundle(), media_type="text/javascript; charset=utf-8")
+
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
