@@ -33,6 +33,9 @@ class HTTPCacheMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:  # answered as the GET would be, without the body (RFC 9110, section 9.3.2)
+            scope = {**scope, "method": "GET"}
         if_none_match = Headers(scope=scope).get("if-none-match")
         start: Message | None = None
         chunks: list[bytes] = []
@@ -50,6 +53,8 @@ class HTTPCacheMiddleware:
                 start = message
                 return
             if start is None:
+                if head:
+                    message = {**message, "body": b""}
                 await send(message)
                 return
             chunks.append(message.get("body", b""))
@@ -73,6 +78,6 @@ class HTTPCacheMiddleware:
                 await send({"type": "http.response.body", "body": b""})
                 return
             await send(start)
-            await send({"type": "http.response.body", "body": body})
+            await send({"type": "http.response.body", "body": b"" if head else body})
 
         await self.app(scope, receive, buffered)

@@ -68,3 +68,16 @@ def test_errors_are_not_cached(client: TestClient) -> None:
     assert response.status_code == 404
     assert "etag" not in response.headers
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient, session: Session) -> None:
+    make_article(session, slug="one")
+    get = client.get("/v1/articles")
+    head = client.head("/v1/articles")
+    assert head.status_code == 200
+    assert head.content == b""
+    for header in ("etag", "content-length", "content-type", "cache-control"):
+        assert head.headers[header] == get.headers[header]
+    missing = client.head("/v1/articles/nope")
+    assert missing.status_code == 404
+    assert missing.content == b""
