@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.db import SessionDep
-from app.errors import NotAcceptable, error_responses
+from app.errors import error_responses
 from app.negotiation import best_match
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 from app.tables import service
@@ -63,8 +63,8 @@ def get_table_csv(session: SessionDep, table_id: TableId) -> Response:
     responses={**_CSV_RESPONSE, **error_responses(404)},
 )
 def get_table(request: Request, session: SessionDep, table_id: TableId) -> ContentTablePublic | Response:
-    chosen = best_match(request.headers.get("accept"), ["application/json", CSV])
-    if chosen is None:
-        raise NotAcceptable("This table is available as application/json or text/csv.")
     table = service.get_public_table(session, table_id)
-    return _csv(table) if chosen == CSV else table
+    # the request guard has already answered 406 when neither type is acceptable
+    return (
+        _csv(table) if best_match(request.headers.get("accept"), ["application/json", CSV]) == CSV else table
+    )

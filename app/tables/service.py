@@ -5,14 +5,18 @@ import io
 from collections.abc import Collection
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, col, select
 
 from app.articles import service as articles_service
 from app.articles.models import Article, ArticleRef
 from app.errors import NotFound
 from app.pagination import Order, keyset_page
-from app.tables.models import ContentTable, ContentTableBase, ContentTablePublic, TableColumn
+from app.tables.models import Cell, ContentTable, ContentTableBase, ContentTablePublic, TableColumn
 from app.taxonomy.models import Category
+
+# strict, so a cell the public model cannot show (a dict, a bool) is refused here, not on every read
+_ROW = TypeAdapter(list[Cell], config={"strict": True, "allow_inf_nan": False})
 
 _ORDER: Order = [
     (col(Article.published_at), True),
@@ -91,6 +95,10 @@ def add_table(session: Session, article_id: int, position: int, data: dict[str, 
     for number, row in enumerate(rows, start=1):
         if len(row) != len(columns):
             raise ValueError(f"row {number} has {len(row)} cells for {len(columns)} columns")
+        try:
+            _ROW.validate_python(row)
+        except ValidationError as exc:
+            raise ValueError(f"row {number} has a cell that is not text, a number or null") from exc
     table = ContentTable.model_validate(
         ContentTableBase.model_validate(data),
         update={

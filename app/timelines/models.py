@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import model_validator
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
@@ -52,6 +53,12 @@ class TimelineEventBase(SQLModel):
     label: str = Field(min_length=1, max_length=120, description="The date as written, e.g. `October 2024`.")
     milestone: str = Field(min_length=1, max_length=2000)
     what_changed: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> "TimelineEventBase":
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError("end_date must not be before date")
+        return self
 
 
 class TimelineEvent(TimelineEventBase, table=True):
