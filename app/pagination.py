@@ -5,11 +5,12 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 from fastapi import Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, String, and_, or_
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, String, and_, or_
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from app.errors import BadRequest
@@ -106,9 +107,11 @@ def page(
     return Page[T](items=items, meta=PageMeta(limit=limit, next_cursor=next_cursor))
 
 
-def after_key(
-    order: Sequence[tuple[ColumnElement[Any], bool]], values: tuple[Any, ...]
-) -> ColumnElement[bool]:
+# (column, descending) pairs; a column is a Core column or an ORM attribute such as `col(Model.field)`
+Order = Sequence[tuple[SQLColumnExpression[Any], bool]]
+
+
+def after_key(order: Order, values: tuple[Any, ...]) -> ColumnElement[bool]:
     """The keyset condition "row comes after `values`" for an ORDER BY of (column, descending) pairs."""
     clauses: list[ColumnElement[bool]] = []
     for i, (column, descending) in enumerate(order):
@@ -118,17 +121,21 @@ def after_key(
     return or_(*clauses)
 
 
-def order_by(order: Sequence[tuple[ColumnElement[Any], bool]]) -> list[ColumnElement[Any]]:
+def order_by(order: Order) -> list[ColumnElement[Any]]:
     return [column.desc() if descending else column.asc() for column, descending in order]
 
 
-Order = Sequence[tuple[ColumnElement[Any], bool]]
 R = TypeVar("R")
+
+
+def _sql_type(column: SQLColumnExpression[Any]) -> TypeEngine[Any]:
+    # a Core column has `.type`; an ORM attribute proxies it to its column
+    return cast(ColumnElement[Any], column).type
 
 
 def keyset_page(
     session: Session,
-    statement: Select[Any],
+    statement: Select[*tuple[Any, ...]],
     *,
     order: Order,
     kind: str,
@@ -142,12 +149,14 @@ def keyset_page(
     `kind` names the listing and its order, so a cursor from another listing or order is a 400."""
     if cursor:
         types = tuple(
-            str if isinstance(column.type, String) else column.type.python_type for column, _ in order
+            str if isinstance(_sql_type(column), String) else _sql_type(column).python_type
+            for column, _ in order
         )
         statement = statement.where(after_key(order, decode_cursor(cursor, kind, types)))
     statement = statement.order_by(*order_by(order)).limit(limit + 1)
     result = session.execute(statement)
-    rows: list[R] = list(result.scalars() if scalars else result.all())
+    # the caller's `key` says what a row is: an entity with `scalars`, else a `Row`
+    rows = cast(list[R], list(result.scalars() if scalars else result.all()))
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
-import app.models
+import app.models as _models  # noqa: F401  # registers every table on SQLModel.metadata
 from app.cli import migrate
 from app.config import Settings
 from app.db import make_engine

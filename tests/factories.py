@@ -1,6 +1,7 @@
 """Plain functions that put rows in the test database: make_x(session, **overrides) -> row."""
 
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,11 @@ NOW = datetime.now(UTC)
 
 def _n() -> int:
     return next(_counter)
+
+
+def _stored_id(row: Tag | Author) -> int:
+    assert row.id is not None
+    return row.id
 
 
 def make_category(session: Session, **kw: Any) -> Category:
@@ -49,8 +55,8 @@ def make_article(
     session: Session,
     *,
     category: Category | None = None,
-    tags: list[Tag] = (),  # type: ignore[assignment]
-    authors: list[Author] = (),  # type: ignore[assignment]
+    tags: Sequence[Tag] = (),
+    authors: Sequence[Author] = (),
     status: str = ArticleStatus.published,
     published_at: datetime | None = None,
     **kw: Any,
@@ -74,9 +80,13 @@ def make_article(
     )
     session.add(article)
     session.flush()
-    session.add_all(ArticleTag(article_id=article.id, tag_id=t.id, position=i) for i, t in enumerate(tags))
+    assert article.id is not None
     session.add_all(
-        ArticleAuthor(article_id=article.id, author_id=a.id, position=i) for i, a in enumerate(authors)
+        ArticleTag(article_id=article.id, tag_id=_stored_id(t), position=i) for i, t in enumerate(tags)
+    )
+    session.add_all(
+        ArticleAuthor(article_id=article.id, author_id=_stored_id(a), position=i)
+        for i, a in enumerate(authors)
     )
     session.add(ArticleBlock(article_id=article.id, position=0, type="paragraph", data={"html": f"Body {n}"}))
     session.commit()

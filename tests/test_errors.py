@@ -1,14 +1,16 @@
 """Every error is an RFC 9457 problem whose body status matches the response; never a traceback."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from pydantic import BaseModel
 
 
-def _assert_problem(response, status: int, title: str) -> dict:  # type: ignore[no-untyped-def]
+def _assert_problem(response: Response, status: int, title: str) -> dict[str, Any]:
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["cache-control"] == "no-store"

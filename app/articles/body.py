@@ -164,7 +164,9 @@ def article_detail(session: Session, article: Article) -> ArticleDetail:
     )
 
 
-PLAIN_BLOCKS: dict[str, type[BaseModel]] = {
+PLAIN_BLOCKS: dict[
+    str, type[HeadingBlock | ParagraphBlock | ListBlock | QuoteBlock | ImageBlock | EmbedBlock]
+] = {
     "heading": HeadingBlock,
     "paragraph": ParagraphBlock,
     "list": ListBlock,

@@ -31,7 +31,7 @@ _TAGS = re.compile(r"<[^>]+>")
 class ArticleSort(StrEnum):
     newest = "newest"
     oldest = "oldest"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # the member shadows `str.title`, as intended
 
 
 _ORDERS: dict[ArticleSort, Order] = {
@@ -68,14 +68,18 @@ def list_public_articles(
         statement = statement.where(Article.category_id == category_id)
     if tag is not None:
         statement = statement.where(
-            exists().where(ArticleTag.article_id == Article.id, ArticleTag.tag_id == Tag.id, Tag.slug == tag)
+            exists().where(
+                col(ArticleTag.article_id) == Article.id,
+                col(ArticleTag.tag_id) == Tag.id,
+                col(Tag.slug) == tag,
+            )
         )
     if author is not None:
         statement = statement.where(
             exists().where(
-                ArticleAuthor.article_id == Article.id,
-                ArticleAuthor.author_id == Author.id,
-                Author.slug == author,
+                col(ArticleAuthor.article_id) == Article.id,
+                col(ArticleAuthor.author_id) == Author.id,
+                col(Author.slug) == author,
             )
         )
     if published_after is not None:
@@ -194,7 +198,10 @@ def article_refs(session: Session, article_ids: Collection[int]) -> dict[int, Ar
     statement = select(Article.id, Article.slug, Article.title).where(
         col(Article.id).in_(article_ids), public_condition()
     )
-    return {row.id: ArticleRef(id=row.id, slug=row.slug, title=row.title) for row in session.exec(statement)}
+    # `execute`, not `exec`: its rows are `Row`s with named attributes, not plain tuples
+    return {
+        row.id: ArticleRef(id=row.id, slug=row.slug, title=row.title) for row in session.execute(statement)
+    }
 
 
 def reading_stats(texts: Iterable[str]) -> tuple[int, int]:

@@ -2,9 +2,9 @@
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.articles import service as articles_service
 from app.articles.body import PLAIN_BLOCKS
@@ -108,7 +108,11 @@ def load_demo(session: Session) -> Counter[str]:
         _add_article(session, data, categories, tags, authors, pending_links)
         created["article"] += 1
     for event_id, slugs in pending_links:
-        ids = dict(session.exec(select(Article.slug, Article.id).where(Article.slug.in_(slugs))).all())  # type: ignore[attr-defined]
+        # stored rows: every id is set (`Article.id` is optional only before the insert)
+        ids = cast(
+            dict[str, int],
+            dict(session.exec(select(Article.slug, Article.id).where(col(Article.slug).in_(slugs))).all()),
+        )
         timelines_service.link_event_articles(session, event_id, [ids[s] for s in slugs if s in ids])
     session.commit()
     return created

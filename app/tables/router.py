@@ -1,6 +1,6 @@
 """Public read endpoints for theme tables, as JSON or RFC 4180 CSV."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -15,7 +15,9 @@ router = APIRouter(prefix="/v1", tags=["tables"], responses=error_responses(400,
 
 TableId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The table's id.")]
 CSV = "text/csv"
-_CSV_RESPONSE = {200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "The table."}}
+_CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "The table."}
+}
 
 
 def _csv(table: ContentTablePublic) -> Response:

@@ -3,9 +3,11 @@
 import csv
 import io
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from app.articles import service as articles_service
@@ -51,6 +53,7 @@ def list_public_tables(
     if category is not None:
         category_id = select(Category.id).where(Category.slug == category).scalar_subquery()
         statement = statement.where(Article.category_id == category_id)
+    rows: list[Row[ContentTable, datetime | None, str, str]]
     rows, next_cursor = keyset_page(
         session,
         statement,

@@ -1,14 +1,14 @@
 """Queries for categories, tags and authors."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.errors import NotFound
 from app.pagination import Order, keyset_page
 from app.taxonomy.models import Author, Category, Tag
 
-_CATEGORY_ORDER: Order = [(Category.position, False), (Category.id, False)]  # type: ignore[list-item]
-_TAG_ORDER: Order = [(Tag.slug, False)]  # type: ignore[list-item]
-_AUTHOR_ORDER: Order = [(Author.slug, False)]  # type: ignore[list-item]
+_CATEGORY_ORDER: Order = [(col(Category.position), False), (col(Category.id), False)]
+_TAG_ORDER: Order = [(col(Tag.slug), False)]
+_AUTHOR_ORDER: Order = [(col(Author.slug), False)]
 
 
 def list_categories(session: Session, cursor: str | None, limit: int) -> tuple[list[Category], str | None]:

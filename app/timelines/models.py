@@ -1,6 +1,7 @@
 """Timelines of dated milestones; each event keeps the precision its date was written with."""
 
 import calendar
+import datetime as dt
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -45,11 +46,12 @@ class Timeline(TimelineBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
+# `dt.date` in the event classes below: there, a bare `date` would name the field `date`
 class TimelineEventBase(SQLModel):
-    date: date
+    date: dt.date
     precision: DatePrecision = DatePrecision.day
-    end_date: date | None = Field(default=None, description="For an event that spans a period.")
-    extra_dates: list[date] = Field(default_factory=list, description="Other dates of the same event.")
+    end_date: dt.date | None = Field(default=None, description="For an event that spans a period.")
+    extra_dates: list[dt.date] = Field(default_factory=list, description="Other dates of the same event.")
     label: str = Field(min_length=1, max_length=120, description="The date as written, e.g. `October 2024`.")
     milestone: str = Field(min_length=1, max_length=2000)
     what_changed: str | None = Field(default=None, max_length=2000)
@@ -71,9 +73,10 @@ class TimelineEvent(TimelineEventBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     timeline_id: int = Field(foreign_key="timeline.id", ondelete="CASCADE")
     position: int = Field(default=0)
-    precision: str = Field(default=DatePrecision.day, sa_column=Column(String(8), nullable=False))
+    # stored as a plain string: wider than the base's `DatePrecision`, an override mypy does not allow
+    precision: str = Field(default=DatePrecision.day, sa_column=Column(String(8), nullable=False))  # type: ignore[assignment]
     extra_dates: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
-    sort_date: date = Field(description="First day the event covers: the chronological order.")
+    sort_date: dt.date = Field(description="First day the event covers: the chronological order.")
 
 
 class TimelineEventSpan(SQLModel, table=True):
@@ -105,8 +108,8 @@ class TimelineEventPublic(TimelineEventBase):
     id: int
     timeline: TimelineRef
     position: int
-    starts_on: date = Field(description="First day covered (start of the month for month precision).")
-    ends_on: date = Field(description="Last day covered, over all of the event's dates.")
+    starts_on: dt.date = Field(description="First day covered (start of the month for month precision).")
+    ends_on: dt.date = Field(description="Last day covered, over all of the event's dates.")
     articles: list[ArticleRef] = Field(description="Published articles the event links to.")
 
 

@@ -2,10 +2,10 @@
 
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import Row, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, exists, select
 
@@ -50,6 +50,7 @@ def list_public_timelines(
     statement = _public_timelines()
     if article is not None:
         statement = statement.where(Article.slug == article)
+    rows: list[Row[Timeline, datetime | None, str, str]]
     rows, next_cursor = keyset_page(
         session,
         statement,
@@ -60,11 +61,11 @@ def list_public_timelines(
         scalars=False,
         key=lambda row: (row[1], row[0].id),
     )
-    counts: dict[int, int] = {}
+    counts: dict[int | None, int] = {}
     if rows:
         ids = [row[0].id for row in rows]
         counts = dict(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(TimelineEvent.timeline_id, func.count())
                 .where(col(TimelineEvent.timeline_id).in_(ids))
                 .group_by(col(TimelineEvent.timeline_id))
@@ -179,7 +180,7 @@ def list_public_events(
         .where(articles_service.public_condition())
     )
     if date_from is not None or date_to is not None:
-        overlap = [TimelineEventSpan.event_id == TimelineEvent.id]
+        overlap = [col(TimelineEventSpan.event_id) == TimelineEvent.id]
         if date_from is not None:
             overlap.append(col(TimelineEventSpan.ends_on) >= date_from)
         if date_to is not None:
@@ -196,13 +197,14 @@ def list_public_events(
         )
         statement = statement.where(
             or_(
-                Timeline.article_id == article_id,
+                col(Timeline.article_id) == article_id,
                 exists().where(
-                    TimelineEventArticle.event_id == TimelineEvent.id,
-                    TimelineEventArticle.article_id == article_id,
+                    col(TimelineEventArticle.event_id) == TimelineEvent.id,
+                    col(TimelineEventArticle.article_id) == article_id,
                 ),
             )
         )
+    rows: list[Row[TimelineEvent, str, str]]
     rows, next_cursor = keyset_page(
         session,
         statement,
