@@ -40,8 +40,8 @@ export CREATE_TEST_DATABASE
 help:
 	@echo "make serve      install into .venv, migrate, load demo content, serve on http://$(HOST):$(PORT)"
 	@echo "                (make serve HOST=0.0.0.0 PORT=9000)"
-	@echo "make test       ruff, then every test on SQLite and on PostgreSQL (TEST_DATABASE_URL)"
-	@echo "make lint       ruff check and ruff format --check"
+	@echo "make test       lint, then every test on SQLite and on PostgreSQL (TEST_DATABASE_URL)"
+	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make migrate    apply pending migrations to DATABASE_URL (default var/broadsheet.db)"
 	@echo "make demo-data  load the demo content (idempotent)"
@@ -80,6 +80,7 @@ demo-data: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check app tests migrations/env.py
 	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy app tests
 
 format: $(INSTALLED)
 	$(BIN)/ruff format app tests

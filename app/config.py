@@ -16,12 +16,9 @@ class Settings(BaseSettings):
         default=f"sqlite:///{REPO_ROOT / 'var' / 'broadsheet.db'}",
         validation_alias=AliasChoices("DATABASE_URL", "BROADSHEET_DATABASE_URL"),
     )
-    public_base_url: str = "http://127.0.0.1:8000"
     migrations_dir: Path = REPO_ROOT / "migrations"
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    default_page_size: int = 20
-    max_page_size: int = 100
     cache_max_age: int = 60
     cache_s_maxage: int = 300
     cache_stale_while_revalidate: int = 600
