@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
+from app.auth.models import Scope
 from app.config import Settings, get_settings
 from app.db import make_engine
 
@@ -81,6 +83,22 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--no-demo", action="store_true", help="do not load demo content")
     commands.add_parser("migrate", help="apply every pending database migration")
     commands.add_parser("demo-data", help="load the demo content (idempotent)")
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
+        dest="keys_command", required=True
+    )
+    create = keys.add_parser("create", help="make a key and print it (once)")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        choices=[str(s) for s in Scope],
+        help="repeat for several scopes",
+    )
+    create.add_argument("--expires-at", type=datetime.fromisoformat, help="RFC 3339 time with an offset")
+    keys.add_parser("list", help="list keys (never their secrets)")
+    revoke = keys.add_parser("revoke", help="revoke a key by id")
+    revoke.add_argument("key_id", type=int)
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -92,6 +110,53 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "demo-data":
         migrate(settings)
         print(load_demo_data(settings))
+    elif args.command == "keys":
+        migrate(settings)
+        return manage_keys(settings, args)
+    return 0
+
+
+def manage_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from app.auth import service
+    from app.auth.models import ApiKeyCreate
+    from app.errors import NotFound
+
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            if args.keys_command == "create":
+                try:
+                    data = ApiKeyCreate(name=args.name, scopes=args.scope, expires_at=args.expires_at)
+                except ValidationError as exc:
+                    print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
+                    return 2
+                key, plaintext = service.create_key(session, data)
+                service.record(
+                    session, None, "key.create", "key", key.id, {"name": key.name, "scopes": key.scopes}
+                )
+                session.commit()
+                print(f"key {key.id} ({key.name}; {' '.join(key.scopes)}); shown once, store it now:")
+                print(plaintext)
+            elif args.keys_command == "list":
+                for key in service.list_keys(session):
+                    state = "revoked" if key.revoked_at else "active"
+                    expiry = key.expires_at.isoformat() if key.expires_at else "never"
+                    used = key.last_used_at.isoformat() if key.last_used_at else "never"
+                    scopes = " ".join(key.scopes)
+                    print(f"{key.id}\t{key.name}\t{scopes}\t{state}\texpires {expiry}\tlast used {used}")
+            elif args.keys_command == "revoke":
+                try:
+                    key = service.revoke_key(session, service.get_key(session, args.key_id))
+                except NotFound as exc:
+                    print(f"error: {exc.detail}", file=sys.stderr)
+                    return 1
+                service.record(session, None, "key.revoke", "key", key.id)
+                session.commit()
+                print(f"key {key.id} revoked")
+    finally:
+        engine.dispose()
     return 0
 
 

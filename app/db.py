@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, event
+from sqlalchemy import JSON, Column, DateTime, Engine, Integer, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -45,6 +45,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def version_column() -> Column[int]:
+    """A row version for optimistic concurrency: SQLAlchemy bumps it on every UPDATE and refuses an UPDATE
+    whose row changed underneath (StaleDataError), so a stale write can never overwrite a newer one."""
+    return Column("version", Integer, nullable=False, server_default="1")
 
 
 def utcnow() -> datetime:

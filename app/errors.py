@@ -8,6 +8,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -54,6 +56,38 @@ class NotAcceptable(AppError):
     status, title, slug = 406, "Not Acceptable", "not-acceptable"
 
 
+class Unauthorized(AppError):
+    status, title, slug = 401, "Unauthorized", "unauthorized"
+
+    def __init__(self, detail: str | None = None) -> None:
+        challenge = 'Bearer realm="broadsheet"'
+        if detail:
+            challenge += ', error="invalid_token"'
+        super().__init__(detail, headers={"WWW-Authenticate": challenge})
+
+
+class Forbidden(AppError):
+    status, title, slug = 403, "Forbidden", "forbidden"
+
+
+class Conflict(AppError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class PreconditionFailed(AppError):
+    status, title, slug = 412, "Precondition Failed", "precondition-failed"
+
+
+class UnprocessableContent(AppError):
+    """A well-formed request whose content breaks a rule (e.g. a block naming another article's table)."""
+
+    status, title, slug = 422, "Unprocessable Content", "validation-error"
+
+
+class PreconditionRequired(AppError):
+    status, title, slug = 428, "Precondition Required", "precondition-required"
+
+
 _TITLES = {
     400: ("Bad Request", "bad-request"),
     401: ("Unauthorized", "unauthorized"),
@@ -61,9 +95,13 @@ _TITLES = {
     404: ("Not Found", "not-found"),
     405: ("Method Not Allowed", "method-not-allowed"),
     406: ("Not Acceptable", "not-acceptable"),
+    409: ("Conflict", "conflict"),
+    412: ("Precondition Failed", "precondition-failed"),
     413: ("Content Too Large", "content-too-large"),
     415: ("Unsupported Media Type", "unsupported-media-type"),
     422: ("Unprocessable Content", "validation-error"),
+    428: ("Precondition Required", "precondition-required"),
+    429: ("Too Many Requests", "too-many-requests"),
     500: ("Internal Server Error", "internal-error"),
 }
 
@@ -133,6 +171,16 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.status_code, detail=detail, headers=dict(exc.headers or {}))
 
 
+async def _stale_write(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request, 412, detail="The resource was changed by another request meanwhile; read it again and retry."
+    )
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 409, detail="The change conflicts with data already stored.")
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(request, 500, detail="The server could not complete the request.")
@@ -142,6 +190,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StaleDataError, _stale_write)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(Exception, _unhandled)
 
 

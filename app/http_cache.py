@@ -7,6 +7,8 @@ import hashlib
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import PreconditionFailed, PreconditionRequired
+
 CACHEABLE_TYPES = ("application/json", "text/csv")
 
 
@@ -20,6 +22,22 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
         return True
     bare = etag.removeprefix("W/")
     return any(candidate.strip().removeprefix("W/") == bare for candidate in if_none_match.split(","))
+
+
+def version_etag(kind: str, resource_id: int, version: int) -> str:
+    """The strong ETag of a stored resource's version, as management reads and writes use it."""
+    return f'"{kind}-{resource_id}-v{version}"'
+
+
+def require_if_match(if_match: str | None, current: str) -> None:
+    """Writes must name the version they change: 428 without `If-Match`, 412 when it is not current."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag you last read, so a newer change is never overwritten."
+        )
+    candidates = [c.strip() for c in if_match.split(",")]
+    if "*" not in candidates and current not in candidates:  # strong comparison (RFC 9110, 13.1.1)
+        raise PreconditionFailed(f"The resource has changed since that ETag; its current ETag is {current}.")
 
 
 class HTTPCacheMiddleware:
@@ -62,7 +80,7 @@ class HTTPCacheMiddleware:
                 return
             body = b"".join(chunks)
             headers = MutableHeaders(raw=start["headers"])
-            etag = strong_etag(body)
+            etag = headers.get("etag") or strong_etag(body)  # a route may name its own version
             headers["ETag"] = etag
             headers.setdefault("Cache-Control", self.cache_control)
             headers.add_vary_header("Accept")

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from app.articles.router import router as articles_router
+from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.db import SessionDep, make_engine
 from app.errors import error_responses, install_error_handlers
@@ -87,7 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         s_maxage=settings.cache_s_maxage,
         stale_while_revalidate=settings.cache_stale_while_revalidate,
     )
-    for router in (articles_router, taxonomy_router, tables_router, timelines_router, home_router):
+    for router in (
+        articles_router,
+        taxonomy_router,
+        tables_router,
+        timelines_router,
+        home_router,
+        auth_router,
+    ):
         app.include_router(router)
     _install_meta_routes(app)
     _install_docs(app)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-from app.db import JSONType, UTCDateTime, utcnow
+from app.db import JSONType, UTCDateTime, utcnow, version_column
 from app.taxonomy.models import SLUG_PATTERN, AuthorRef, CategoryRef, TagPublic
 
 
@@ -50,6 +50,9 @@ class ArticleBase(SQLModel):
     seo_description: str | None = Field(default=None, max_length=500)
 
 
+_article_version = version_column()
+
+
 class Article(ArticleBase, table=True):
     __table_args__ = (
         UniqueConstraint("slug"),
@@ -62,6 +65,9 @@ class Article(ArticleBase, table=True):
         Index("ix_article_status_title_id", "status", "title", "id"),
     )
 
+    __mapper_args__ = {"version_id_col": _article_version}
+
+    version: int = Field(default=1, sa_column=_article_version)
     id: int | None = Field(default=None, primary_key=True)
     category_id: int = Field(foreign_key="category.id", ondelete="RESTRICT")
     status: str = Field(default=ArticleStatus.draft, sa_column=Column(String(16), nullable=False))
@@ -142,3 +148,52 @@ class ArticleSummary(BaseModel):
 
 SUMMARY_FIELDS = frozenset(ArticleSummary.model_fields) - {"id", "category", "tags", "authors"}
 INCLUDABLE = frozenset({"category", "tags", "authors"})
+
+
+class ArticleSlugRedirect(SQLModel, table=True):
+    """A slug the article had before; requests for it are redirected to the current one."""
+
+    old_slug: str = Field(max_length=120, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ArticleTombstone(SQLModel, table=True):
+    """What remains of a deleted article, so partners learn of the deletion."""
+
+    article_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    slug: str = Field(max_length=120)
+    deleted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ArticleRevision(SQLModel, table=True):
+    """A saved state of an article: every change stores one, a restore included."""
+
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    number: int = Field(ge=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    key_id: int | None = Field(default=None, foreign_key="apikey.id", ondelete="SET NULL")
+    key_name: str = Field(max_length=120)
+    action: str = Field(max_length=64)
+    changed: list[Any] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+
+
+class ArticleCorrection(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    note: str = Field(min_length=1, max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PreviewToken(SQLModel, table=True):
+    """Issued preview tokens, so one can be revoked before it expires."""
+
+    id: str = Field(max_length=32, primary_key=True, description="The token's unique id (its `jti`).")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    revision_id: int = Field(foreign_key="articlerevision.id", ondelete="CASCADE")
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -8,7 +8,7 @@ from sqlalchemy import Index
 from sqlmodel import Column, Field, SQLModel
 
 from app.articles.models import ArticleRef
-from app.db import JSONType, UTCDateTime, utcnow
+from app.db import JSONType, UTCDateTime, utcnow, version_column
 
 Cell = str | int | float | None
 
@@ -31,7 +31,13 @@ class ContentTableBase(SQLModel):
     caption: str | None = Field(default=None, max_length=1000)
 
 
+_table_version = version_column()
+
+
 class ContentTable(ContentTableBase, table=True):
+    __mapper_args__ = {"version_id_col": _table_version}
+
+    version: int = Field(default=1, sa_column=_table_version)
     __table_args__ = (Index("ix_contenttable_article_id_position", "article_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from app.articles.models import ArticleRef
-from app.db import JSONType, UTCDateTime, utcnow
+from app.db import JSONType, UTCDateTime, utcnow, version_column
 from app.taxonomy.models import SLUG_PATTERN
 
 
@@ -37,8 +37,14 @@ class TimelineBase(SQLModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
+_timeline_version = version_column()
+
+
 class Timeline(TimelineBase, table=True):
     __table_args__ = (UniqueConstraint("slug"),)
+    __mapper_args__ = {"version_id_col": _timeline_version}
+
+    version: int = Field(default=1, sa_column=_timeline_version)
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
@@ -63,6 +69,9 @@ class TimelineEventBase(SQLModel):
         return self
 
 
+_event_version = version_column()
+
+
 class TimelineEvent(TimelineEventBase, table=True):
     __table_args__ = (
         CheckConstraint("precision IN ('day', 'month', 'year')", name="precision_known"),
@@ -70,6 +79,9 @@ class TimelineEvent(TimelineEventBase, table=True):
         Index("ix_timelineevent_timeline_id_position", "timeline_id", "position"),
     )
 
+    __mapper_args__ = {"version_id_col": _event_version}
+
+    version: int = Field(default=1, sa_column=_event_version)
     id: int | None = Field(default=None, primary_key=True)
     timeline_id: int = Field(foreign_key="timeline.id", ondelete="CASCADE")
     position: int = Field(default=0)

@@ -1,0 +1,48 @@
+"""Dependencies that authenticate a request's API key and require a scope of it."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Response, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.auth import service
+from app.auth.models import ApiKey, Scope
+from app.db import SessionDep
+from app.errors import Forbidden, Unauthorized
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key made with `broadsheet keys create`, sent as `Authorization: Bearer <key>`.",
+)
+NO_STORE = "private, no-store"
+
+
+def current_key(
+    response: Response,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> ApiKey:
+    """The request's live API key (401 without one). Authenticated answers are never stored by caches."""
+    response.headers["Cache-Control"] = NO_STORE
+    if credentials is None:
+        raise Unauthorized()
+    return service.authenticate(session, credentials.credentials)
+
+
+def require(scope: Scope) -> Callable[[ApiKey], ApiKey]:
+    """A dependency giving the request's key if it holds `scope` (403 if it does not)."""
+
+    def holding_scope(key: Annotated[ApiKey, Depends(current_key)]) -> ApiKey:
+        if not service.has_scope(key, scope):
+            raise Forbidden(f"This API key lacks the `{scope}` scope.")
+        return key
+
+    return holding_scope
+
+
+WriterKey = Annotated[ApiKey, Depends(require(Scope.content_write))]
+PublisherKey = Annotated[ApiKey, Depends(require(Scope.content_publish))]
+DraftReaderKey = Annotated[ApiKey, Depends(require(Scope.content_read_drafts))]
+AdminKey = Annotated[ApiKey, Depends(require(Scope.admin))]

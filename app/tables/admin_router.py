@@ -1,0 +1,7 @@
+"""Management endpoints for tables (authenticated; under /v1/admin)."""
+
+from fastapi import APIRouter
+
+from app.errors import error_responses
+
+router = APIRouter(prefix="/v1/admin", responses=error_responses(401, 403))
