@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from app.articles.admin_router import router as articles_admin_router
 from app.articles.router import router as articles_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
@@ -22,8 +23,11 @@ from app.errors import error_responses, install_error_handlers
 from app.home.router import router as home_router
 from app.http_cache import HTTPCacheMiddleware
 from app.request_guards import check_request
+from app.tables.admin_router import router as tables_admin_router
 from app.tables.router import router as tables_router
+from app.taxonomy.admin_router import router as taxonomy_admin_router
 from app.taxonomy.router import router as taxonomy_router
+from app.timelines.admin_router import router as timelines_admin_router
 from app.timelines.router import router as timelines_router
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -88,14 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         s_maxage=settings.cache_s_maxage,
         stale_while_revalidate=settings.cache_stale_while_revalidate,
     )
-    for router in (
-        articles_router,
-        taxonomy_router,
-        tables_router,
-        timelines_router,
-        home_router,
-        auth_router,
-    ):
+    public = (articles_router, taxonomy_router, tables_router, timelines_router, home_router)
+    management = (articles_admin_router, taxonomy_admin_router, tables_admin_router, timelines_admin_router)
+    for router in (*public, *management, auth_router):
         app.include_router(router)
     _install_meta_routes(app)
     _install_docs(app)

@@ -93,6 +93,26 @@ def make_article(
     return article
 
 
+def make_hidden_articles(
+    session: Session, *, category: Category | None = None, slug_prefix: str = ""
+) -> dict[str, Article]:
+    """One article of each kind the public API must never show, keyed by kind; slug: slug_prefix + kind."""
+    now = datetime.now(UTC)
+    kinds: dict[str, tuple[ArticleStatus, datetime | None]] = {
+        "draft": (ArticleStatus.draft, None),
+        "draft-with-time": (ArticleStatus.draft, now - timedelta(days=1)),
+        "archived": (ArticleStatus.archived, now - timedelta(days=2)),
+        "scheduled-later": (ArticleStatus.scheduled, now + timedelta(days=1)),
+        "published-future": (ArticleStatus.published, now + timedelta(minutes=5)),
+    }
+    return {
+        kind: make_article(
+            session, slug=f"{slug_prefix}{kind}", category=category, status=status, published_at=published_at
+        )
+        for kind, (status, published_at) in kinds.items()
+    }
+
+
 def _next_block_position(session: Session, article: Article) -> int:
     from sqlalchemy import func
     from sqlmodel import select
@@ -149,3 +169,47 @@ def event(date: str, precision: str = "day", **kw: Any) -> dict[str, Any]:
         "milestone": f"Event on {date}",
         **kw,
     }
+
+
+def key_headers(session: Session, *scopes: str, name: str = "desk") -> dict[str, str]:
+    """The `Authorization` header of a new API key holding `scopes`."""
+    from app.auth import service as auth_service
+    from app.auth.models import ApiKeyCreate, Scope
+
+    _, plaintext = auth_service.create_key(
+        session, ApiKeyCreate(name=name, scopes=[Scope(scope) for scope in scopes])
+    )
+    return {"Authorization": f"Bearer {plaintext}"}
+
+
+def audit_trail(session: Session) -> list[tuple[str, str, int | None, str, dict[str, Any]]]:
+    """Every audit entry, oldest first, as (action, resource_type, resource_id, key_name, detail)."""
+    from sqlmodel import col, select
+
+    from app.auth.models import AuditEntry
+
+    session.commit()  # end any read snapshot, so entries committed by requests are seen
+    entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
+    return [(e.action, e.resource_type, e.resource_id, e.key_name, e.detail) for e in entries]
+
+
+def make_correction(session: Session, article: Article, note: str, at: datetime | None = None) -> Any:
+    """A public correction note on `article`, made at `at` (now when left out)."""
+    from app.articles.models import ArticleCorrection
+
+    assert article.id is not None
+    correction = ArticleCorrection(article_id=article.id, note=note)
+    if at is not None:
+        correction.created_at = at
+    session.add(correction)
+    session.commit()
+    return correction
+
+
+def make_slug_redirect(session: Session, article: Article, old_slug: str) -> None:
+    """Record `old_slug` as a former slug of `article`."""
+    from app.articles.models import ArticleSlugRedirect
+
+    assert article.id is not None
+    session.add(ArticleSlugRedirect(old_slug=old_slug, article_id=article.id))
+    session.commit()

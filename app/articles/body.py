@@ -3,59 +3,41 @@
 Kept apart from `models.py` because the embedded tables and timelines belong to domains that themselves
 build on articles."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from app.articles import service
-from app.articles.models import Article, ArticleBlock, HeroImage
+from app.articles.models import (
+    PLAIN_BLOCKS,
+    Article,
+    ArticleAdmin,
+    ArticleRef,
+    ArticleRevision,
+    ArticleStatus,
+    Correction,
+    EmbedBlock,
+    HeadingBlock,
+    HeroImage,
+    ImageBlock,
+    ListBlock,
+    ParagraphBlock,
+    QuoteBlock,
+    StoredBlock,
+    TableBlockInput,
+    TimelineBlockInput,
+)
 from app.tables import service as tables_service
-from app.tables.models import ContentTablePublic
+from app.tables.models import ContentTable, ContentTablePublic
 from app.taxonomy.models import AuthorPublic, CategoryPublic, TagPublic
 from app.timelines import service as timelines_service
-from app.timelines.models import TimelinePublic
+from app.timelines.models import Timeline, TimelineEvent, TimelineEventPublic, TimelinePublic, TimelineRef
 
-
-class HeadingBlock(BaseModel):
-    type: Literal["heading"] = "heading"
-    text: str
-    level: int = Field(ge=2, le=6)
-
-
-class ParagraphBlock(BaseModel):
-    type: Literal["paragraph"] = "paragraph"
-    html: str = Field(description="Sanitized inline HTML (em, strong, a).")
-
-
-class ListBlock(BaseModel):
-    type: Literal["list"] = "list"
-    items: list[str]
-    ordered: bool = False
-
-
-class QuoteBlock(BaseModel):
-    type: Literal["quote"] = "quote"
-    text: str
-    attribution: str | None = None
-
-
-class ImageBlock(BaseModel):
-    type: Literal["image"] = "image"
-    url: str
-    alt: str
-    width: int | None = None
-    height: int | None = None
-    caption: str | None = None
-    credit: str | None = None
-
-
-class EmbedBlock(BaseModel):
-    type: Literal["embed"] = "embed"
-    url: str
-    provider: str | None = None
-    title: str | None = None
+__all__ = ["PLAIN_BLOCKS", "ArticleDetail", "ArticlePreview", "Block", "article_detail", "revision_preview"]
 
 
 class TableBlock(BaseModel):
@@ -107,50 +89,28 @@ class ArticleDetail(BaseModel):
     tags: list[TagPublic]
     authors: list[AuthorPublic]
     blocks: list[Block]
+    corrections: list[Correction] = Field(description="Public correction notes, oldest first.")
+
+
+class ArticlePreview(ArticleDetail):
+    """One saved revision of an article, shown as it would be published; a draft has no publish time yet."""
+
+    published_at: datetime | None  # type: ignore[assignment]
+    status: ArticleStatus = Field(description="The article's status in that revision.")
+    revision: int = Field(description="The number of the revision shown.")
 
 
 def article_detail(session: Session, article: Article) -> ArticleDetail:
     """The whole public article; a handful of queries whatever its length."""
     assert article.id is not None
     assert article.published_at is not None
-    blocks = session.exec(
-        select(ArticleBlock).where(ArticleBlock.article_id == article.id).order_by(col(ArticleBlock.position))
-    ).all()
-    tables = tables_service.public_tables_by_id(
-        session, {b.table_id for b in blocks if b.table_id is not None}
-    )
-    timelines = timelines_service.public_timelines_by_id(
-        session, {b.timeline_id for b in blocks if b.timeline_id is not None}
-    )
-    body: list[Block] = []
-    for block in blocks:
-        if block.type == "table":
-            if block.table_id in tables:
-                body.append(TableBlock(table=tables[block.table_id]))
-        elif block.type == "timeline":
-            if block.timeline_id in timelines:
-                table = tables.get(block.table_id) if block.table_id is not None else None
-                body.append(TimelineBlock(timeline=timelines[block.timeline_id], table=table))
-        else:
-            body.append(PLAIN_BLOCKS[block.type].model_validate(block.data))
+    blocks = service.blocks_by_article(session, [article.id]).get(article.id, [])
+    tables = tables_service.public_tables_by_id(session, _table_ids(blocks))
+    timelines = timelines_service.public_timelines_by_id(session, _timeline_ids(blocks))
     category = service.categories_by_id(session, [article.category_id])[article.category_id]
     return ArticleDetail(
-        id=article.id,
-        slug=article.slug,
-        title=article.title,
-        focus_keyword=article.focus_keyword,
-        standfirst=article.standfirst,
-        language=article.language,
+        **_head(article),
         published_at=article.published_at,
-        updated_at=article.updated_at,
-        canonical_url=article.canonical_url,
-        seo=Seo(
-            title=article.seo_title or article.title,
-            description=article.seo_description or article.standfirst,
-        ),
-        hero_image=HeroImage.model_validate(article.hero_image) if article.hero_image else None,
-        word_count=article.word_count,
-        reading_time_minutes=article.reading_time_minutes,
         category=CategoryPublic.model_validate(category),
         tags=[
             TagPublic.model_validate(t)
@@ -160,17 +120,121 @@ def article_detail(session: Session, article: Article) -> ArticleDetail:
             AuthorPublic.model_validate(a)
             for a in service.authors_by_article(session, [article.id]).get(article.id, [])
         ],
-        blocks=body,
+        blocks=_body(blocks, tables, timelines),
+        corrections=service.public_corrections(session, article.id),
     )
 
 
-PLAIN_BLOCKS: dict[
-    str, type[HeadingBlock | ParagraphBlock | ListBlock | QuoteBlock | ImageBlock | EmbedBlock]
-] = {
-    "heading": HeadingBlock,
-    "paragraph": ParagraphBlock,
-    "list": ListBlock,
-    "quote": QuoteBlock,
-    "image": ImageBlock,
-    "embed": EmbedBlock,
-}
+def revision_preview(session: Session, article: Article, revision: ArticleRevision) -> ArticlePreview:
+    """What `revision` of `article` would look like published: its own snapshot, never the live article.
+
+    Tables and timelines are shown as they are now, draft or not, as long as they still belong to it."""
+    assert article.id is not None
+    snapshot = ArticleAdmin.model_validate(revision.snapshot)
+    ref = ArticleRef(id=article.id, slug=snapshot.slug, title=snapshot.title)
+    category = (
+        service.category_by_slug(session, snapshot.category)
+        or service.categories_by_id(session, [article.category_id])[article.category_id]
+    )
+    tags = service.tags_by_slug(session, snapshot.tags)
+    authors = service.authors_by_slug(session, snapshot.authors)
+    return ArticlePreview(
+        **_head(snapshot),
+        published_at=snapshot.published_at,
+        status=snapshot.status,
+        revision=revision.number,
+        category=CategoryPublic.model_validate(category),
+        tags=[TagPublic.model_validate(tags[s]) for s in snapshot.tags if s in tags],
+        authors=[AuthorPublic.model_validate(authors[s]) for s in snapshot.authors if s in authors],
+        blocks=_body(
+            snapshot.blocks,
+            _own_tables(session, ref, _table_ids(snapshot.blocks)),
+            _own_timelines(session, ref, _timeline_ids(snapshot.blocks)),
+        ),
+        corrections=service.public_corrections(session, article.id),
+    )
+
+
+def _head(source: Article | ArticleAdmin) -> dict[str, Any]:
+    """The fields a public article shows as they are stored, from a row or from a revision's snapshot."""
+    return {
+        "id": source.id,
+        "slug": source.slug,
+        "title": source.title,
+        "focus_keyword": source.focus_keyword,
+        "standfirst": source.standfirst,
+        "language": source.language,
+        "updated_at": source.updated_at,
+        "canonical_url": source.canonical_url,
+        "seo": Seo(
+            title=source.seo_title or source.title,
+            description=source.seo_description or source.standfirst,
+        ),
+        "hero_image": HeroImage.model_validate(source.hero_image) if source.hero_image else None,
+        "word_count": source.word_count,
+        "reading_time_minutes": source.reading_time_minutes,
+    }
+
+
+def _table_ids(blocks: Sequence[StoredBlock]) -> set[int]:
+    return {
+        b.table_id
+        for b in blocks
+        if isinstance(b, TableBlockInput | TimelineBlockInput) and b.table_id is not None
+    }
+
+
+def _timeline_ids(blocks: Sequence[StoredBlock]) -> set[int]:
+    return {b.timeline_id for b in blocks if isinstance(b, TimelineBlockInput)}
+
+
+def _body(
+    blocks: Sequence[StoredBlock], tables: dict[int, ContentTablePublic], timelines: dict[int, TimelinePublic]
+) -> list[Block]:
+    """Blocks as readers see them, tables and timelines embedded (those not in the given maps left out)."""
+    body: list[Block] = []
+    for block in blocks:
+        if isinstance(block, TableBlockInput):
+            if block.table_id in tables:
+                body.append(TableBlock(table=tables[block.table_id]))
+        elif isinstance(block, TimelineBlockInput):
+            if block.timeline_id in timelines:
+                table = tables.get(block.table_id) if block.table_id is not None else None
+                body.append(TimelineBlock(timeline=timelines[block.timeline_id], table=table))
+        else:
+            body.append(block)
+    return body
+
+
+def _own_tables(session: Session, article: ArticleRef, ids: set[int]) -> dict[int, ContentTablePublic]:
+    """Those of `ids` that are the article's own tables, whether or not it is public."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ContentTable).where(col(ContentTable.id).in_(ids), ContentTable.article_id == article.id)
+    ).all()
+    return {t.id: ContentTablePublic.model_validate(t, update={"article": article}) for t in rows if t.id}
+
+
+def _own_timelines(session: Session, article: ArticleRef, ids: set[int]) -> dict[int, TimelinePublic]:
+    """Those of `ids` that are the article's own timelines with their events, whether or not it is public."""
+    if not ids:
+        return {}
+    timelines = session.exec(
+        select(Timeline).where(col(Timeline.id).in_(ids), Timeline.article_id == article.id)
+    ).all()
+    refs = {t.id: TimelineRef(id=t.id, slug=t.slug, title=t.title) for t in timelines if t.id is not None}
+    events = session.exec(
+        select(TimelineEvent)
+        .where(col(TimelineEvent.timeline_id).in_(refs))
+        .order_by(col(TimelineEvent.sort_date), col(TimelineEvent.position), col(TimelineEvent.id))
+    ).all()
+    by_timeline: dict[int, list[TimelineEventPublic]] = defaultdict(list)
+    # the timelines domain's own view of events (spans, links to public articles), not a copy of it
+    for event in timelines_service._events_public(session, list(events), refs):
+        by_timeline[event.timeline.id].append(event)
+    return {
+        t.id: TimelinePublic.model_validate(t, update={"article": article, "events": by_timeline[t.id]})
+        for t in timelines
+        if t.id is not None
+    }

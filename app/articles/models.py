@@ -2,14 +2,26 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import Field as PydanticField
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from app.db import JSONType, UTCDateTime, utcnow, version_column
-from app.taxonomy.models import SLUG_PATTERN, AuthorRef, CategoryRef, TagPublic
+from app.params import UtcTime
+from app.taxonomy.models import (
+    HTTP_URL_PATTERN,
+    HTTP_URL_RULE,
+    SLUG_PATTERN,
+    SLUG_RULE,
+    AuthorRef,
+    CategoryRef,
+    TagPublic,
+)
+
+LANGUAGE_RULE = {"pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"}
 
 
 class ArticleStatus(StrEnum):
@@ -33,18 +45,69 @@ class BlockType(StrEnum):
 class HeroImage(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
-    url: str = Field(max_length=2048, regex=r"^https?://\S+$")
+    url: str = Field(max_length=2048, schema_extra=HTTP_URL_RULE)
     alt: str = Field(max_length=500)
     width: int = Field(gt=0, le=20000)
     height: int = Field(gt=0, le=20000)
 
 
+class HeadingBlock(BaseModel):
+    type: Literal["heading"] = "heading"
+    text: str
+    level: int = Field(ge=2, le=6)
+
+
+class ParagraphBlock(BaseModel):
+    type: Literal["paragraph"] = "paragraph"
+    html: str = Field(description="Sanitized inline HTML (em, strong, a).")
+
+
+class ListBlock(BaseModel):
+    type: Literal["list"] = "list"
+    items: list[str]
+    ordered: bool = False
+
+
+class QuoteBlock(BaseModel):
+    type: Literal["quote"] = "quote"
+    text: str
+    attribution: str | None = None
+
+
+class ImageBlock(BaseModel):
+    type: Literal["image"] = "image"
+    url: str
+    alt: str
+    width: int | None = None
+    height: int | None = None
+    caption: str | None = None
+    credit: str | None = None
+
+
+class EmbedBlock(BaseModel):
+    type: Literal["embed"] = "embed"
+    url: str
+    provider: str | None = None
+    title: str | None = None
+
+
+PlainBlock = HeadingBlock | ParagraphBlock | ListBlock | QuoteBlock | ImageBlock | EmbedBlock
+PLAIN_BLOCKS: dict[str, type[PlainBlock]] = {
+    "heading": HeadingBlock,
+    "paragraph": ParagraphBlock,
+    "list": ListBlock,
+    "quote": QuoteBlock,
+    "image": ImageBlock,
+    "embed": EmbedBlock,
+}
+
+
 class ArticleBase(SQLModel):
-    slug: str = Field(max_length=120, regex=SLUG_PATTERN)
+    slug: str = Field(max_length=120, schema_extra=SLUG_RULE)
     title: str = Field(min_length=1, max_length=300)
     focus_keyword: str | None = Field(default=None, max_length=200)
     standfirst: str | None = Field(default=None, max_length=1000)
-    language: str = Field(default="en", max_length=16, regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    language: str = Field(default="en", max_length=16, schema_extra=LANGUAGE_RULE)
     canonical_url: str | None = Field(default=None, max_length=2048)
     seo_title: str | None = Field(default=None, max_length=300)
     seo_description: str | None = Field(default=None, max_length=500)
@@ -63,6 +126,7 @@ class Article(ArticleBase, table=True):
         Index("ix_article_status_published_at_id", "status", "published_at", "id"),
         Index("ix_article_category_id_status_published_at_id", "category_id", "status", "published_at", "id"),
         Index("ix_article_status_title_id", "status", "title", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused, even after a delete
     )
 
     __mapper_args__ = {"version_id_col": _article_version}
@@ -197,3 +261,267 @@ class PreviewToken(SQLModel, table=True):
     revision_id: int = Field(foreign_key="articlerevision.id", ondelete="CASCADE")
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+# --- management API: what clients write and what /v1/admin answers ---------------------------------------
+
+_INPUT = ConfigDict(extra="forbid")
+Slug = Annotated[str, StringConstraints(max_length=80, pattern=SLUG_PATTERN)]
+Id = Annotated[int, PydanticField(ge=1, le=2**31 - 1)]
+
+
+def storable(value: Any) -> Any:
+    """Refuse text no database stores faithfully (NUL, lone surrogates) anywhere in a request body."""
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ValueError("text may not contain NUL characters")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
+        elif isinstance(item, dict):
+            for key, nested in item.items():
+                walk(key)
+                walk(nested)
+        elif isinstance(item, list | tuple):
+            for nested in item:
+                walk(nested)
+
+    walk(value)
+    return value
+
+
+class HeadingBlockInput(HeadingBlock):
+    model_config = _INPUT
+    text: str = PydanticField(min_length=1, max_length=500)
+
+
+class ParagraphBlockInput(ParagraphBlock):
+    model_config = _INPUT
+    html: str = PydanticField(
+        max_length=20000,
+        description="Inline HTML, sanitized on the way in: a (href, title), em, strong, b, i, br, code, sub, "
+        "sup; http, https and mailto links only.",
+    )
+
+
+class ListBlockInput(ListBlock):
+    model_config = _INPUT
+    items: list[Annotated[str, StringConstraints(max_length=2000)]] = PydanticField(max_length=500)
+
+
+class QuoteBlockInput(QuoteBlock):
+    model_config = _INPUT
+    text: str = PydanticField(min_length=1, max_length=5000)
+    attribution: str | None = PydanticField(default=None, max_length=300)
+
+
+class ImageBlockInput(ImageBlock):
+    model_config = _INPUT
+    url: str = PydanticField(max_length=2048, pattern=HTTP_URL_PATTERN)
+    alt: str = PydanticField(max_length=500)
+    width: int | None = PydanticField(default=None, gt=0, le=20000)
+    height: int | None = PydanticField(default=None, gt=0, le=20000)
+    caption: str | None = PydanticField(default=None, max_length=1000)
+    credit: str | None = PydanticField(default=None, max_length=300)
+
+
+class EmbedBlockInput(EmbedBlock):
+    model_config = _INPUT
+    url: str = PydanticField(max_length=2048, pattern=HTTP_URL_PATTERN)
+    provider: str | None = PydanticField(default=None, max_length=100)
+    title: str | None = PydanticField(default=None, max_length=300)
+
+
+class TableBlockInput(BaseModel):
+    model_config = _INPUT
+    type: Literal["table"] = "table"
+    table_id: Id = PydanticField(description="One of this article's theme tables.")
+
+
+class TimelineBlockInput(BaseModel):
+    model_config = _INPUT
+    type: Literal["timeline"] = "timeline"
+    timeline_id: Id = PydanticField(description="One of this article's timelines.")
+    table_id: Id | None = PydanticField(
+        default=None, description="One of this article's tables, showing the same timeline as a table."
+    )
+
+
+BlockInput = Annotated[
+    HeadingBlockInput
+    | ParagraphBlockInput
+    | ListBlockInput
+    | QuoteBlockInput
+    | ImageBlockInput
+    | EmbedBlockInput
+    | TableBlockInput
+    | TimelineBlockInput,
+    PydanticField(discriminator="type"),
+]
+# what is stored, read back as it was written (leniently: rows written before these rules must still read)
+StoredBlock = Annotated[
+    HeadingBlock
+    | ParagraphBlock
+    | ListBlock
+    | QuoteBlock
+    | ImageBlock
+    | EmbedBlock
+    | TableBlockInput
+    | TimelineBlockInput,
+    PydanticField(discriminator="type"),
+]
+
+
+class ArticleCreate(ArticleBase):
+    """An article as a client writes it (POST, and PUT which replaces every field)."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    canonical_url: str | None = Field(default=None, max_length=2048, schema_extra=HTTP_URL_RULE)
+    hero_image: HeroImage | None = None
+    category: Slug = Field(description="The category's slug.")
+    tags: list[Slug] = Field(default_factory=list, max_length=50, description="Tag slugs, in order.")
+    authors: list[Slug] = Field(default_factory=list, max_length=20, description="Author slugs, in order.")
+    blocks: list[BlockInput] = Field(default_factory=list, max_length=500, description="The body, in order.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        return storable(data)
+
+
+# fields an update may leave out but may not set to null
+_REQUIRED = ("slug", "title", "language", "category", "tags", "authors", "blocks")
+
+
+class ArticleUpdate(SQLModel):
+    """A partial change (PATCH): only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    slug: str | None = Field(default=None, max_length=120, schema_extra=SLUG_RULE)
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    focus_keyword: str | None = Field(default=None, max_length=200)
+    standfirst: str | None = Field(default=None, max_length=1000)
+    language: str | None = Field(default=None, max_length=16, schema_extra=LANGUAGE_RULE)
+    canonical_url: str | None = Field(default=None, max_length=2048, schema_extra=HTTP_URL_RULE)
+    seo_title: str | None = Field(default=None, max_length=300)
+    seo_description: str | None = Field(default=None, max_length=500)
+    hero_image: HeroImage | None = None
+    category: Slug | None = None
+    tags: list[Slug] | None = Field(default=None, max_length=50)
+    authors: list[Slug] | None = Field(default=None, max_length=20)
+    blocks: list[BlockInput] | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        return storable(data)
+
+    @model_validator(mode="after")
+    def _required_not_null(self) -> "ArticleUpdate":
+        nulled = sorted(
+            name for name in _REQUIRED if name in self.model_fields_set and getattr(self, name) is None
+        )
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} may be left out but not set to null")
+        return self
+
+
+class ArticleAdmin(ArticleBase):
+    """The whole article as the management API shows it, any status; blocks as they were written."""
+
+    id: int
+    status: ArticleStatus
+    published_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    word_count: int
+    reading_time_minutes: int
+    hero_image: HeroImage | None
+    category: str = Field(description="The category's slug.")
+    tags: list[str] = Field(description="Tag slugs, in order.")
+    authors: list[str] = Field(description="Author slugs, in order.")
+    blocks: list[StoredBlock]
+
+
+CONTENT_FIELDS = tuple(ArticleCreate.model_fields)
+
+
+class PublishRequest(BaseModel):
+    model_config = _INPUT
+
+    published_at: UtcTime | None = PydanticField(
+        default=None,
+        description="RFC 3339. Left out or past: published now (or at that time). Future: scheduled.",
+    )
+
+
+class RevisionSummary(BaseModel):
+    number: int
+    created_at: datetime
+    key_id: int | None
+    key_name: str
+    action: str = PydanticField(description="create, update, replace, publish, schedule, unpublish, ...")
+    changed: list[str] = PydanticField(description="The fields this change changed.")
+
+
+class RevisionDetail(RevisionSummary):
+    snapshot: ArticleAdmin = PydanticField(description="The article as it was saved by this revision.")
+
+
+class CorrectionCreate(BaseModel):
+    model_config = _INPUT
+
+    note: str = PydanticField(min_length=1, max_length=2000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        return storable(data)
+
+
+class Correction(BaseModel):
+    """A public correction note, with the time it was made."""
+
+    at: datetime
+    note: str
+
+
+class CorrectionAdmin(Correction):
+    id: int
+    article_id: int
+
+
+MAX_PREVIEW_SECONDS = 7 * 24 * 3600
+
+
+class PreviewTokenRequest(BaseModel):
+    model_config = _INPUT
+
+    expires_in: int = PydanticField(
+        default=3600,
+        ge=1,
+        le=MAX_PREVIEW_SECONDS,
+        description="Seconds the token stays valid (at most 7 days).",
+    )
+
+
+class PreviewTokenIssued(BaseModel):
+    token: str
+    url: str = PydanticField(description="Where the preview is served, with no key needed.")
+    expires_at: datetime
+    jti: str = PydanticField(description="The token's id, to revoke it with.")
+    revision: int = PydanticField(description="The number of the revision the token shows.")
+
+
+class PreviewTokenAdmin(BaseModel):
+    jti: str
+    article_id: int
+    revision_id: int
+    expires_at: datetime
+    revoked_at: datetime | None

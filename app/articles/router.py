@@ -2,27 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
-from app.articles import service
-from app.articles.body import ArticleDetail, article_detail
-from app.articles.models import INCLUDABLE, SUMMARY_FIELDS, Article, ArticleSummary
+from app.articles import preview, service
+from app.articles.body import ArticleDetail, ArticlePreview, article_detail, revision_preview
+from app.articles.models import INCLUDABLE, SUMMARY_FIELDS, ArticleSummary
+from app.articles.preview import PREVIEW_TOKEN_MAX_LENGTH
 from app.articles.service import ArticleSort
 from app.db import SessionDep
-from app.errors import BadRequest, error_responses
+from app.errors import BadRequest, NotFound, error_responses
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 from app.params import UtcTime
 
-router = APIRouter(prefix="/v1", tags=["articles"], responses=error_responses(400, 406, 500))
+router = APIRouter(prefix="/v1", responses=error_responses(400, 406, 500))
+PREVIEW_CACHE_CONTROL = "private, no-store"
+# documented, not enforced here: a token of any other form is a 403 like every invalid token
+SIGNED_PREVIEW_FORM = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
 
 
 SlugFilter = Annotated[str | None, Query(max_length=120, pattern=r"^[a-z0-9-]+$")]
-
-
-def article_by_slug(
-    session: SessionDep, slug: Annotated[str, Path(max_length=120, description="The article's slug.")]
-) -> Article:
-    return service.get_public_article(session, slug)
 
 
 def _names(raw: str | None, allowed: frozenset[str], parameter: str) -> list[str] | None:
@@ -37,7 +36,9 @@ def _names(raw: str | None, allowed: frozenset[str], parameter: str) -> list[str
     return names
 
 
-@router.get("/articles", summary="List published articles", response_model_exclude_unset=True)
+@router.get(
+    "/articles", tags=["articles"], summary="List published articles", response_model_exclude_unset=True
+)
 def list_articles(
     request: Request,
     response: Response,
@@ -89,6 +90,60 @@ def list_articles(
     return page(request, response, items, limit, next_cursor)
 
 
-@router.get("/articles/{slug}", summary="Get a whole article", responses=error_responses(404))
-def get_article(session: SessionDep, article: Annotated[Article, Depends(article_by_slug)]) -> ArticleDetail:
-    return article_detail(session, article)
+@router.get(
+    "/articles/{slug}",
+    tags=["articles"],
+    summary="Get a whole article",
+    response_model=ArticleDetail,
+    responses={
+        301: {
+            "description": "An old slug of the article: `Location` names its current address.",
+            "headers": {
+                "Location": {"description": "/v1/articles/{current slug}", "schema": {"type": "string"}}
+            },
+        },
+        **error_responses(404),
+    },
+)
+def get_article(
+    request: Request,
+    session: SessionDep,
+    slug: Annotated[str, Path(max_length=120, description="The article's slug (a former slug redirects).")],
+) -> ArticleDetail | RedirectResponse:
+    article = service.find_public_article(session, slug)
+    if article is not None:
+        return article_detail(session, article)
+    current = service.public_redirect_target(session, slug)
+    if current is None:
+        raise NotFound(f"No published article has the slug {slug!r}.")
+    settings = request.app.state.settings
+    return RedirectResponse(
+        f"/v1/articles/{current}",
+        status_code=301,
+        headers={
+            "Cache-Control": f"public, max-age={settings.cache_max_age}, s-maxage={settings.cache_s_maxage}"
+        },
+    )
+
+
+@router.get(
+    "/preview/{token}",
+    tags=["preview"],
+    summary="Preview an article revision with a preview token (no key needed)",
+    responses=error_responses(403, 404),
+)
+def preview_article(
+    response: Response,
+    session: SessionDep,
+    token: Annotated[
+        str,
+        Path(
+            description="A token from `POST /v1/admin/articles/{id}/preview-token`; anything else is a 403.",
+            json_schema_extra={"pattern": SIGNED_PREVIEW_FORM, "maxLength": PREVIEW_TOKEN_MAX_LENGTH},
+        ),
+    ],
+) -> ArticlePreview:
+    """The revision the token was made for, draft or not; an expired, revoked or altered token is a 403."""
+    response.headers["Cache-Control"] = PREVIEW_CACHE_CONTROL
+    article, revision = preview.previewed_revision(session, token)
+    return revision_preview(session, article, revision)

@@ -1,4 +1,7 @@
-"""Queries over articles. Visibility lives here: `public_condition` is the one definition of "public"."""
+"""Queries over articles. Visibility lives here: `public_condition` is the one definition of "public".
+
+The reads that every side shares (taxonomy, body blocks, slugs, reading stats) live here too, so that the
+write side (`editorial`) and preview tokens (`preview`) build on this module and never the other way."""
 
 import re
 from collections import defaultdict
@@ -11,16 +14,24 @@ from sqlalchemy import ColumnElement, and_, exists
 from sqlmodel import Session, col, select
 
 from app.articles.models import (
+    PLAIN_BLOCKS,
     Article,
     ArticleAuthor,
+    ArticleBlock,
+    ArticleCorrection,
     ArticleRef,
+    ArticleSlugRedirect,
     ArticleStatus,
     ArticleSummary,
     ArticleTag,
+    BlockType,
+    Correction,
     HeroImage,
+    StoredBlock,
+    TableBlockInput,
+    TimelineBlockInput,
 )
 from app.db import utcnow
-from app.errors import NotFound
 from app.pagination import Order, keyset_page
 from app.taxonomy.models import Author, AuthorRef, Category, CategoryRef, Tag, TagPublic
 
@@ -95,11 +106,9 @@ def list_public_articles(
     )
 
 
-def get_public_article(session: Session, slug: str) -> Article:
-    article = session.exec(select(Article).where(Article.slug == slug, public_condition())).first()
-    if article is None:
-        raise NotFound(f"No published article has the slug {slug!r}.")
-    return article
+def find_public_article(session: Session, slug: str) -> Article | None:
+    """The public article whose current slug is `slug`, if any."""
+    return session.exec(select(Article).where(Article.slug == slug, public_condition())).first()
 
 
 def categories_by_id(session: Session, ids: Iterable[int]) -> dict[int, Category]:
@@ -208,3 +217,68 @@ def reading_stats(texts: Iterable[str]) -> tuple[int, int]:
     """Word count and whole minutes of reading (at least one) for the given body texts."""
     words = sum(len(_TAGS.sub(" ", text).split()) for text in texts)
     return words, max(1, round(words / WORDS_PER_MINUTE)) if words else 0
+
+
+# --- reads shared by the public detail, previews and the management API ---------------------------------
+
+
+def blocks_by_article(session: Session, article_ids: Collection[int]) -> dict[int, list[StoredBlock]]:
+    """Each article's body blocks in order, as written (tables and timelines by id), in one query."""
+    found: dict[int, list[StoredBlock]] = defaultdict(list)
+    if not article_ids:
+        return found
+    rows = session.exec(
+        select(ArticleBlock)
+        .where(col(ArticleBlock.article_id).in_(article_ids))
+        .order_by(col(ArticleBlock.article_id), col(ArticleBlock.position))
+    )
+    for row in rows:
+        block: StoredBlock
+        if row.type == BlockType.table:
+            if row.table_id is None:
+                continue
+            block = TableBlockInput(table_id=row.table_id)
+        elif row.type == BlockType.timeline:
+            if row.timeline_id is None:
+                continue
+            block = TimelineBlockInput(timeline_id=row.timeline_id, table_id=row.table_id)
+        else:
+            block = PLAIN_BLOCKS[row.type].model_validate(row.data)
+        found[row.article_id].append(block)
+    return found
+
+
+def public_corrections(session: Session, article_id: int) -> list[Correction]:
+    """An article's correction notes, oldest first."""
+    rows = session.exec(
+        select(ArticleCorrection)
+        .where(ArticleCorrection.article_id == article_id)
+        .order_by(col(ArticleCorrection.created_at), col(ArticleCorrection.id))
+    )
+    return [Correction(at=c.created_at, note=c.note) for c in rows]
+
+
+def category_by_slug(session: Session, slug: str) -> Category | None:
+    return session.exec(select(Category).where(Category.slug == slug)).first()
+
+
+def tags_by_slug(session: Session, slugs: Collection[str]) -> dict[str, Tag]:
+    if not slugs:
+        return {}
+    return {t.slug: t for t in session.exec(select(Tag).where(col(Tag.slug).in_(slugs)))}
+
+
+def authors_by_slug(session: Session, slugs: Collection[str]) -> dict[str, Author]:
+    if not slugs:
+        return {}
+    return {a.slug: a for a in session.exec(select(Author).where(col(Author.slug).in_(slugs)))}
+
+
+def public_redirect_target(session: Session, old_slug: str) -> str | None:
+    """The current slug of the public article that once had `old_slug`, if there is one."""
+    statement = (
+        select(Article.slug)
+        .join(ArticleSlugRedirect, col(ArticleSlugRedirect.article_id) == Article.id)
+        .where(ArticleSlugRedirect.old_slug == old_slug, public_condition())
+    )
+    return session.exec(statement).first()

@@ -1,16 +1,22 @@
 """Categories (the site's sections), tags and authors."""
 
 from datetime import datetime
+from typing import Any
 
+from pydantic import ConfigDict, model_validator
 from sqlmodel import Column, Field, SQLModel
 
 from app.db import UTCDateTime, utcnow, version_column
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+HTTP_URL_PATTERN = r"^https?://\S+$"
+# SQLModel's `Field(regex=...)` is silently ignored under Pydantic 2; `pattern` is passed on this way
+SLUG_RULE = {"pattern": SLUG_PATTERN}
+HTTP_URL_RULE = {"pattern": HTTP_URL_PATTERN}
 
 
 class CategoryBase(SQLModel):
-    slug: str = Field(max_length=80, regex=SLUG_PATTERN, unique=True, index=True)
+    slug: str = Field(max_length=80, schema_extra=SLUG_RULE, unique=True, index=True)
     name: str = Field(min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=500)
     position: int = Field(default=0, ge=0, description="Order of the section on the home page.")
@@ -39,7 +45,7 @@ class CategoryRef(SQLModel):
 
 
 class TagBase(SQLModel):
-    slug: str = Field(max_length=80, regex=SLUG_PATTERN, unique=True, index=True)
+    slug: str = Field(max_length=80, schema_extra=SLUG_RULE, unique=True, index=True)
     name: str = Field(min_length=1, max_length=120)
 
 
@@ -59,10 +65,10 @@ class TagPublic(TagBase):
 
 
 class AuthorBase(SQLModel):
-    slug: str = Field(max_length=80, regex=SLUG_PATTERN, unique=True, index=True)
+    slug: str = Field(max_length=80, schema_extra=SLUG_RULE, unique=True, index=True)
     name: str = Field(min_length=1, max_length=120)
     bio: str | None = Field(default=None, max_length=2000)
-    avatar_url: str | None = Field(default=None, max_length=2048, regex=r"^https?://\S+$")
+    avatar_url: str | None = Field(default=None, max_length=2048, schema_extra=HTTP_URL_RULE)
 
 
 _author_version = version_column()
@@ -84,3 +90,89 @@ class AuthorRef(SQLModel):
     id: int
     slug: str
     name: str
+
+
+def _refuse_nul(value: Any) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item)
+
+
+class WriteBody(SQLModel):
+    """Base of management request bodies: an unknown or server-owned field is a 422, never ignored, and so
+    is a NUL character anywhere in the body (PostgreSQL cannot store one)."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        _refuse_nul(data)
+        return data
+
+
+POSITION_MAX = 2**31 - 1
+
+
+class CategoryCreate(CategoryBase, WriteBody):
+    position: int = Field(
+        default=0, ge=0, le=POSITION_MAX, description="Order of the section on the home page."
+    )
+
+
+class CategoryUpdate(WriteBody):
+    """Only the fields sent are changed; `null` is refused for fields that must have a value."""
+
+    slug: str = Field(default=None, max_length=80, schema_extra=SLUG_RULE)
+    name: str = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=500)
+    position: int = Field(default=None, ge=0, le=POSITION_MAX)
+
+
+class CategoryAdmin(CategoryBase):
+    id: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TagCreate(TagBase, WriteBody):
+    pass
+
+
+class TagUpdate(WriteBody):
+    """Only the fields sent are changed."""
+
+    slug: str = Field(default=None, max_length=80, schema_extra=SLUG_RULE)
+    name: str = Field(default=None, min_length=1, max_length=120)
+
+
+class TagAdmin(TagBase):
+    id: int
+    version: int
+    created_at: datetime
+
+
+class AuthorCreate(AuthorBase, WriteBody):
+    pass
+
+
+class AuthorUpdate(WriteBody):
+    """Only the fields sent are changed; `null` clears `bio` and `avatar_url`."""
+
+    slug: str = Field(default=None, max_length=80, schema_extra=SLUG_RULE)
+    name: str = Field(default=None, min_length=1, max_length=120)
+    bio: str | None = Field(default=None, max_length=2000)
+    avatar_url: str | None = Field(default=None, max_length=2048, schema_extra=HTTP_URL_RULE)
+
+
+class AuthorAdmin(AuthorBase):
+    id: int
+    version: int
+    created_at: datetime

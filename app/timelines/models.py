@@ -4,15 +4,16 @@ import calendar
 import datetime as dt
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field as PydanticField
 from pydantic import model_validator
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from app.articles.models import ArticleRef
 from app.db import JSONType, UTCDateTime, utcnow, version_column
-from app.taxonomy.models import SLUG_PATTERN
+from app.taxonomy.models import POSITION_MAX, SLUG_RULE, WriteBody
 
 
 class DatePrecision(StrEnum):
@@ -32,7 +33,7 @@ def period_bounds(value: date, precision: DatePrecision) -> tuple[date, date]:
 
 
 class TimelineBase(SQLModel):
-    slug: str = Field(max_length=120, regex=SLUG_PATTERN)
+    slug: str = Field(max_length=120, schema_extra=SLUG_RULE)
     title: str = Field(min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=2000)
 
@@ -41,7 +42,7 @@ _timeline_version = version_column()
 
 
 class Timeline(TimelineBase, table=True):
-    __table_args__ = (UniqueConstraint("slug"),)
+    __table_args__ = (UniqueConstraint("slug"), {"sqlite_autoincrement": True})
     __mapper_args__ = {"version_id_col": _timeline_version}
 
     version: int = Field(default=1, sa_column=_timeline_version)
@@ -77,6 +78,7 @@ class TimelineEvent(TimelineEventBase, table=True):
         CheckConstraint("precision IN ('day', 'month', 'year')", name="precision_known"),
         Index("ix_timelineevent_sort_date_id", "sort_date", "id"),
         Index("ix_timelineevent_timeline_id_position", "timeline_id", "position"),
+        {"sqlite_autoincrement": True},  # ids are never reused, even after a delete
     )
 
     __mapper_args__ = {"version_id_col": _event_version}
@@ -148,3 +150,77 @@ def event_spans(event: TimelineEventBase) -> list[tuple[date, date]]:
     spans = [(start, end)]
     spans += [period_bounds(extra, precision) for extra in event.extra_dates]
     return spans
+
+
+MAX_EXTRA_DATES = 50
+MAX_LINKS = 50
+MAX_EVENTS = 500
+ArticleIdIn = Annotated[int, PydanticField(ge=1, le=2**31 - 1)]
+DATE_FIELDS = ("date", "precision", "end_date", "extra_dates")
+
+
+class TimelineEventCreate(TimelineEventBase, WriteBody):
+    extra_dates: list[dt.date] = Field(
+        default_factory=list, max_length=MAX_EXTRA_DATES, description="Other dates of the same event."
+    )
+    links: list[ArticleIdIn] = Field(
+        default_factory=list,
+        max_length=MAX_LINKS,
+        description="Ids of the articles the event links to, in order.",
+    )
+    position: int | None = Field(
+        default=None,
+        ge=0,
+        le=POSITION_MAX,
+        description="Order among events of the same date; after the timeline's other events when left out.",
+    )
+
+
+class TimelineEventUpdate(WriteBody):
+    """Only the fields sent are changed; `links` replaces all links when sent."""
+
+    date: dt.date = Field(default=None)
+    precision: DatePrecision = Field(default=None)
+    end_date: dt.date | None = Field(default=None)
+    extra_dates: list[dt.date] = Field(default=None, max_length=MAX_EXTRA_DATES)
+    label: str = Field(default=None, min_length=1, max_length=120)
+    milestone: str = Field(default=None, min_length=1, max_length=2000)
+    what_changed: str | None = Field(default=None, max_length=2000)
+    links: list[ArticleIdIn] = Field(default=None, max_length=MAX_LINKS)
+    position: int = Field(default=None, ge=0, le=POSITION_MAX)
+
+
+class TimelineEventAdmin(TimelineEventBase):
+    id: int
+    timeline_id: int
+    position: int
+    version: int
+    sort_date: dt.date
+    starts_on: dt.date = Field(description="First day covered.")
+    ends_on: dt.date = Field(description="Last day covered, over all of the event's dates.")
+    links: list[int] = Field(description="Ids of the linked articles, whatever their status.")
+
+
+class TimelineCreate(TimelineBase, WriteBody):
+    events: list[TimelineEventCreate] = Field(default_factory=list, max_length=MAX_EVENTS)
+
+
+class TimelineReplace(TimelineBase, WriteBody):
+    """A timeline's own fields; its events are kept (they are changed through their own routes)."""
+
+
+class TimelineUpdate(WriteBody):
+    """Only the fields sent are changed."""
+
+    slug: str = Field(default=None, max_length=120, schema_extra=SLUG_RULE)
+    title: str = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class TimelineAdmin(TimelineBase):
+    id: int
+    article_id: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    events: list[TimelineEventAdmin] = Field(description="In chronological order.")

@@ -5,20 +5,30 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, or_
+from pydantic import ValidationError
+from sqlalchemy import Row, delete, func, or_, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, exists, select
 
 from app.articles import service as articles_service
-from app.articles.models import Article, ArticleRef
-from app.errors import BadRequest, NotFound
+from app.articles.models import Article, ArticleBlock, ArticleRef
+from app.auth import service as auth_service
+from app.auth.models import ApiKey
+from app.db import utcnow
+from app.errors import BadRequest, Conflict, NotFound, UnprocessableContent
 from app.pagination import Order, keyset_page
 from app.timelines.models import (
+    DATE_FIELDS,
     Timeline,
+    TimelineAdmin,
     TimelineBase,
+    TimelineCreate,
     TimelineEvent,
+    TimelineEventAdmin,
     TimelineEventArticle,
     TimelineEventBase,
+    TimelineEventCreate,
     TimelineEventPublic,
     TimelineEventSpan,
     TimelinePublic,
@@ -114,11 +124,10 @@ def public_timelines_by_id(session: Session, timeline_ids: Collection[int]) -> d
     }
 
 
-def _events_public(
-    session: Session, events: list[TimelineEvent], refs: dict[int, TimelineRef]
-) -> list[TimelineEventPublic]:
-    """Public views of events: their covered spans and their links to public articles, two queries in all."""
-    ids = [e.id for e in events if e.id is not None]
+def _spans_and_links(
+    session: Session, ids: Collection[int]
+) -> tuple[dict[int, tuple[date, date]], dict[int, list[int]]]:
+    """Each event's first and last covered day, and its linked article ids in order: two queries in all."""
     spans: dict[int, tuple[date, date]] = {}
     links: dict[int, list[int]] = defaultdict(list)
     if ids:
@@ -138,6 +147,14 @@ def _events_public(
             .order_by(col(TimelineEventArticle.event_id), col(TimelineEventArticle.position))
         ):
             links[event_id].append(article_id)
+    return spans, links
+
+
+def _events_public(
+    session: Session, events: list[TimelineEvent], refs: dict[int, TimelineRef]
+) -> list[TimelineEventPublic]:
+    """Public views of events: the days they cover and their links to public articles, in three queries."""
+    spans, links = _spans_and_links(session, [e.id for e in events if e.id is not None])
     public_refs = articles_service.article_refs(session, {a for linked in links.values() for a in linked})
     result = []
     for event in events:
@@ -219,6 +236,37 @@ def list_public_events(
     return _events_public(session, [row[0] for row in rows], refs), next_cursor
 
 
+def _store_dates(session: Session, event: TimelineEvent, base: TimelineEventBase) -> None:
+    """Give an event the dates of `base`, with the sort date and spans they imply (on create and update)."""
+    spans = event_spans(base)
+    event.date = base.date
+    event.precision = str(base.precision)
+    event.end_date = base.end_date
+    event.extra_dates = [d.isoformat() for d in base.extra_dates]
+    event.sort_date = min(start for start, _ in spans)
+    session.add(event)
+    session.flush()
+    assert event.id is not None
+    session.execute(delete(TimelineEventSpan).where(col(TimelineEventSpan.event_id) == event.id))
+    session.add_all(TimelineEventSpan(event_id=event.id, starts_on=s, ends_on=e) for s, e in spans)
+    session.flush()
+
+
+def _add_event(session: Session, timeline_id: int, base: TimelineEventBase, position: int) -> TimelineEvent:
+    event = TimelineEvent.model_validate(
+        base.model_dump(include=set(TimelineEventBase.model_fields)),
+        update={
+            "timeline_id": timeline_id,
+            "position": position,
+            "precision": str(base.precision),
+            "extra_dates": [d.isoformat() for d in base.extra_dates],
+            "sort_date": base.date,
+        },
+    )
+    _store_dates(session, event, base)
+    return event
+
+
 def add_timeline(
     session: Session, article_id: int, data: dict[str, Any]
 ) -> tuple[Timeline, list[TimelineEvent]]:
@@ -228,25 +276,10 @@ def add_timeline(
     session.flush()
     assert timeline.id is not None
     events = []
-    for position, raw in enumerate(data.get("events", [])):
+    for index, raw in enumerate(data.get("events", [])):
+        position = raw.get("position")
         base = TimelineEventBase.model_validate(raw)
-        spans = event_spans(base)
-        event = TimelineEvent.model_validate(
-            base.model_dump(),
-            update={
-                "timeline_id": timeline.id,
-                "position": position,
-                "precision": str(base.precision),
-                "extra_dates": [d.isoformat() for d in base.extra_dates],
-                "sort_date": min(start for start, _ in spans),
-            },
-        )
-        session.add(event)
-        session.flush()
-        assert event.id is not None
-        session.add_all(TimelineEventSpan(event_id=event.id, starts_on=s, ends_on=e) for s, e in spans)
-        events.append(event)
-    session.flush()
+        events.append(_add_event(session, timeline.id, base, index if position is None else position))
     return timeline, events
 
 
@@ -255,3 +288,227 @@ def link_event_articles(session: Session, event_id: int, article_ids: list[int])
         TimelineEventArticle(event_id=event_id, article_id=a, position=i) for i, a in enumerate(article_ids)
     )
     session.flush()
+
+
+# management: every timeline and event, whatever its article's status
+
+
+def _ensure_slug_free(session: Session, slug: str) -> None:
+    if session.exec(select(Timeline.id).where(Timeline.slug == slug)).first() is not None:
+        raise Conflict(f"Another timeline already has the slug {slug!r}.")
+
+
+def _ensure_linkable(session: Session, article_ids: list[int], where: str) -> None:
+    """Links name existing articles (of any status), each once; 422 otherwise."""
+    repeated = sorted({a for a in article_ids if article_ids.count(a) > 1})
+    if repeated:
+        raise UnprocessableContent(f"{where}: article {repeated[0]} is linked more than once.")
+    found = (
+        set(session.exec(select(Article.id).where(col(Article.id).in_(article_ids))))
+        if article_ids
+        else set()
+    )
+    missing = [a for a in article_ids if a not in found]
+    if missing:
+        raise UnprocessableContent(f"{where}: no article has the id {missing[0]}.")
+
+
+def _replace_links(session: Session, event_id: int, article_ids: list[int]) -> None:
+    session.execute(delete(TimelineEventArticle).where(col(TimelineEventArticle.event_id) == event_id))
+    link_event_articles(session, event_id, article_ids)
+
+
+def _touch_timeline(session: Session, timeline_id: int) -> None:
+    """Mark a timeline changed when one of its events is, so its `updated_at` and ETag move on.
+
+    A plain increment, not a versioned update: two edits to different events of a timeline do not conflict."""
+    session.execute(
+        update(Timeline)
+        .where(col(Timeline.id) == timeline_id)
+        .values(updated_at=utcnow(), version=col(Timeline.version) + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def get_timeline(session: Session, timeline_id: int) -> Timeline:
+    timeline = session.get(Timeline, timeline_id)
+    if timeline is None:
+        raise NotFound(f"No timeline has the id {timeline_id}.")
+    return timeline
+
+
+def get_event(session: Session, event_id: int) -> TimelineEvent:
+    event = session.get(TimelineEvent, event_id)
+    if event is None:
+        raise NotFound(f"No timeline event has the id {event_id}.")
+    return event
+
+
+def events_admin(session: Session, events: list[TimelineEvent]) -> list[TimelineEventAdmin]:
+    """Management views of events, with their covered days and all their links."""
+    spans, links = _spans_and_links(session, [e.id for e in events if e.id is not None])
+    result = []
+    for event in events:
+        assert event.id is not None
+        starts_on, ends_on = spans.get(event.id, (event.sort_date, event.sort_date))
+        result.append(
+            TimelineEventAdmin.model_validate(
+                event,
+                update={"starts_on": starts_on, "ends_on": ends_on, "links": links.get(event.id, [])},
+            )
+        )
+    return result
+
+
+def timeline_admin(session: Session, timeline: Timeline) -> TimelineAdmin:
+    """A timeline with all its events in chronological order, for management."""
+    events = session.exec(
+        select(TimelineEvent)
+        .where(TimelineEvent.timeline_id == timeline.id)
+        .order_by(col(TimelineEvent.sort_date), col(TimelineEvent.position), col(TimelineEvent.id))
+    ).all()
+    return TimelineAdmin.model_validate(timeline, update={"events": events_admin(session, list(events))})
+
+
+def create_timeline(session: Session, key: ApiKey, article_id: int, data: TimelineCreate) -> Timeline:
+    """Add a timeline, with any events, to an article of any status."""
+    if session.get(Article, article_id) is None:
+        raise NotFound(f"No article has the id {article_id}.")
+    _ensure_slug_free(session, data.slug)
+    for index, event_data in enumerate(data.events):
+        _ensure_linkable(session, event_data.links, f"events[{index}].links")
+    timeline, events = add_timeline(session, article_id, data.model_dump())
+    for event, event_data in zip(events, data.events, strict=True):
+        assert event.id is not None
+        link_event_articles(session, event.id, event_data.links)
+    auth_service.record(
+        session,
+        key,
+        "timeline.create",
+        "timeline",
+        timeline.id,
+        {"slug": timeline.slug, "events": len(events)},
+    )
+    session.commit()
+    session.refresh(timeline)
+    return timeline
+
+
+def update_timeline(session: Session, key: ApiKey, timeline: Timeline, changes: dict[str, Any]) -> Timeline:
+    """Apply `changes` to a timeline's own fields; 409 when the new slug is taken."""
+    changed = sorted(name for name, value in changes.items() if getattr(timeline, name) != value)
+    if "slug" in changed:
+        _ensure_slug_free(session, changes["slug"])
+    for name in changed:
+        setattr(timeline, name, changes[name])
+    if changed:
+        timeline.updated_at = utcnow()
+    session.add(timeline)
+    auth_service.record(
+        session, key, "timeline.update", "timeline", timeline.id, {"slug": timeline.slug, "changed": changed}
+    )
+    session.commit()
+    session.refresh(timeline)
+    return timeline
+
+
+def delete_timeline(session: Session, key: ApiKey, timeline: Timeline) -> None:
+    """Delete a timeline and its events, unless an article block shows it (409)."""
+    shown_by = session.execute(
+        select(ArticleBlock.position, Article.slug)
+        .join(Article, col(Article.id) == ArticleBlock.article_id)
+        .where(ArticleBlock.timeline_id == timeline.id)
+    ).first()
+    if shown_by is not None:
+        raise Conflict(
+            f"Timeline {timeline.slug!r} is shown by block {shown_by.position} of article "
+            f"{shown_by.slug!r}; remove the block first."
+        )
+    auth_service.record(session, key, "timeline.delete", "timeline", timeline.id, {"slug": timeline.slug})
+    session.delete(timeline)
+    session.commit()
+
+
+def create_event(
+    session: Session, key: ApiKey, timeline: Timeline, data: TimelineEventCreate
+) -> TimelineEvent:
+    """Add an event to a timeline, after its other events unless a position is given."""
+    assert timeline.id is not None
+    _ensure_linkable(session, data.links, "links")
+    position = data.position
+    if position is None:
+        last = session.exec(
+            select(func.max(TimelineEvent.position)).where(TimelineEvent.timeline_id == timeline.id)
+        ).one()
+        position = 0 if last is None else last + 1
+    event = _add_event(session, timeline.id, data, position)
+    assert event.id is not None
+    link_event_articles(session, event.id, data.links)
+    _touch_timeline(session, timeline.id)
+    auth_service.record(
+        session, key, "timeline-event.create", "timeline-event", event.id, {"timeline_id": timeline.id}
+    )
+    session.commit()
+    session.refresh(event)
+    return event
+
+
+def update_event(
+    session: Session, key: ApiKey, event: TimelineEvent, changes: dict[str, Any]
+) -> TimelineEvent:
+    """Apply `changes`; spans and sort date follow the dates, `links` (when sent) replaces the links.
+
+    Every query comes before the first change, so the event is written (and its version moves) once."""
+    assert event.id is not None
+    links = changes.pop("links", None)
+    position = changes.pop("position", None)
+    if links is not None:
+        _ensure_linkable(session, links, "links")
+        if links == _spans_and_links(session, [event.id])[1].get(event.id, []):
+            links = None
+    current = TimelineEventBase.model_validate(
+        {name: getattr(event, name) for name in TimelineEventBase.model_fields}
+    )
+    try:
+        merged = TimelineEventBase.model_validate({**current.model_dump(), **changes})
+    except ValidationError as exc:
+        raise UnprocessableContent("; ".join(error["msg"] for error in exc.errors())) from exc
+    changed = [
+        name for name in TimelineEventBase.model_fields if getattr(merged, name) != getattr(current, name)
+    ]
+    for name in set(changed) - set(DATE_FIELDS):
+        setattr(event, name, getattr(merged, name))
+    if position is not None and position != event.position:
+        event.position = position
+        changed.append("position")
+    if links is not None:
+        flag_modified(event, "label")  # the links are part of the event: its version moves on too
+        changed.append("links")
+    if set(changed) & set(DATE_FIELDS):
+        _store_dates(session, event, merged)
+    if links is not None:
+        _replace_links(session, event.id, links)
+    if changed:
+        session.add(event)
+        _touch_timeline(session, event.timeline_id)
+    auth_service.record(
+        session,
+        key,
+        "timeline-event.update",
+        "timeline-event",
+        event.id,
+        {"timeline_id": event.timeline_id, "changed": sorted(changed)},
+    )
+    session.commit()
+    session.refresh(event)
+    return event
+
+
+def delete_event(session: Session, key: ApiKey, event: TimelineEvent) -> None:
+    """Delete an event with its spans and links."""
+    auth_service.record(
+        session, key, "timeline-event.delete", "timeline-event", event.id, {"timeline_id": event.timeline_id}
+    )
+    _touch_timeline(session, event.timeline_id)
+    session.delete(event)
+    session.commit()

@@ -78,7 +78,8 @@ def upgrade() -> None:
     sa.CheckConstraint("status NOT IN ('scheduled', 'published') OR published_at IS NOT NULL", name=op.f('ck_article_public_has_time')),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_article_category_id_category'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_article')),
-    sa.UniqueConstraint('slug', name=op.f('uq_article_slug'))
+    sa.UniqueConstraint('slug', name=op.f('uq_article_slug')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.create_index('ix_article_category_id_status_published_at_id', ['category_id', 'status', 'published_at', 'id'], unique=False)
@@ -118,7 +119,8 @@ def upgrade() -> None:
     sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_contenttable_article_id_article'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_contenttable'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contenttable')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('contenttable', schema=None) as batch_op:
         batch_op.create_index('ix_contenttable_article_id_position', ['article_id', 'position'], unique=False)
@@ -133,7 +135,8 @@ def upgrade() -> None:
     sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_timeline_article_id_article'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timeline')),
-    sa.UniqueConstraint('slug', name=op.f('uq_timeline_slug'))
+    sa.UniqueConstraint('slug', name=op.f('uq_timeline_slug')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('timeline', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_timeline_article_id'), ['article_id'], unique=False)
@@ -171,7 +174,8 @@ def upgrade() -> None:
     sa.Column('sort_date', sa.Date(), nullable=False),
     sa.CheckConstraint("precision IN ('day', 'month', 'year')", name=op.f('ck_timelineevent_precision_known')),
     sa.ForeignKeyConstraint(['timeline_id'], ['timeline.id'], name=op.f('fk_timelineevent_timeline_id_timeline'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_timelineevent'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_timelineevent')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('timelineevent', schema=None) as batch_op:
         batch_op.create_index('ix_timelineevent_sort_date_id', ['sort_date', 'id'], unique=False)

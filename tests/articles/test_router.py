@@ -8,12 +8,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from tests.assertions import assert_problem
 from tests.factories import (
     NOW,
     event,
     make_article,
     make_author,
     make_category,
+    make_correction,
+    make_slug_redirect,
     make_table,
     make_tag,
     make_timeline,
@@ -182,19 +185,13 @@ def test_sparse_fields_and_includes(client: TestClient, newsroom: dict[str, Any]
 def test_bad_list_parameters_are_400_problems(
     client: TestClient, newsroom: dict[str, Any], params: dict[str, str]
 ) -> None:
-    response = client.get("/v1/articles", params=params)
-    assert response.status_code == 400
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == 400
-    assert problem["title"] == "Bad Request"
+    problem = assert_problem(client.get("/v1/articles", params=params), 400, "Bad Request")
     assert problem["detail"]
 
 
 def test_repeated_parameter_is_400(client: TestClient, newsroom: dict[str, Any]) -> None:
-    response = client.get("/v1/articles?tag=russia&tag=cards")
-    assert response.status_code == 400
-    assert "tag" in response.json()["detail"]
+    problem = assert_problem(client.get("/v1/articles?tag=russia&tag=cards"), 400)
+    assert "tag" in problem["detail"]
 
 
 def test_cursor_of_another_order_is_rejected(client: TestClient, newsroom: dict[str, Any]) -> None:
@@ -209,9 +206,7 @@ def test_hidden_articles_never_show(client: TestClient, newsroom: dict[str, Any]
     for params in ({}, {"category": "world"}, {"tag": "russia"}, {"author": "mina"}, {"sort": "title"}):
         assert hidden.isdisjoint(i["slug"] for i in _walk(client, {"limit": 100, **params}))
     for slug in hidden:
-        response = client.get(f"/v1/articles/{slug}")
-        assert response.status_code == 404
-        assert response.headers["content-type"] == "application/problem+json"
+        assert_problem(client.get(f"/v1/articles/{slug}"), 404)
     assert client.get("/v1/articles/scheduled-due").status_code == 200
 
 
@@ -233,9 +228,7 @@ def test_detail_embeds_blocks_tables_and_timeline_in_body_order(client: TestClie
 
 
 def test_unknown_article_is_404(client: TestClient, newsroom: dict[str, Any]) -> None:
-    response = client.get("/v1/articles/nope")
-    assert response.status_code == 404
-    assert response.json() == {
+    assert assert_problem(client.get("/v1/articles/nope"), 404) == {
         "type": "/problems/not-found",
         "title": "Not Found",
         "status": 404,
@@ -261,3 +254,61 @@ def test_seed_article_from_demo(client: TestClient, demo: Session) -> None:
     assert kinds.index("timeline") > kinds.index("table")
     assert body["word_count"] > 500
     assert body["reading_time_minutes"] == round(body["word_count"] / 230)
+
+
+def test_an_old_slug_of_a_public_article_redirects_permanently(client: TestClient, session: Session) -> None:
+    article = make_article(session, slug="current-slug")
+    make_slug_redirect(session, article, "old-slug")
+    response = client.get("/v1/articles/old-slug", follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == "/v1/articles/current-slug"
+    assert response.content == b""
+    assert response.headers["cache-control"] == "public, max-age=60, s-maxage=300"
+    followed = client.get("/v1/articles/old-slug")
+    assert followed.status_code == 200
+    assert followed.json()["slug"] == "current-slug"
+    assert client.head("/v1/articles/old-slug", follow_redirects=False).status_code == 301
+
+
+@pytest.mark.parametrize(
+    ("status", "published_at"),
+    [
+        ("draft", None),
+        ("archived", NOW - timedelta(days=1)),
+        ("scheduled", NOW + timedelta(days=1)),
+        ("published", NOW + timedelta(days=1)),
+    ],
+)
+def test_an_old_slug_of_a_hidden_article_is_a_404(
+    client: TestClient, session: Session, status: str, published_at: datetime | None
+) -> None:
+    article = make_article(session, slug="hidden-now", status=status, published_at=published_at)
+    make_slug_redirect(session, article, "hidden-before")
+    for slug in ("hidden-before", "hidden-now"):
+        response = client.get(f"/v1/articles/{slug}", follow_redirects=False)
+        assert_problem(response, 404)
+        assert "location" not in response.headers
+    # the 404 for the old slug does not give the current one away
+    assert "hidden-now" not in client.get("/v1/articles/hidden-before").text
+
+
+def test_corrections_are_listed_oldest_first(client: TestClient, session: Session) -> None:
+    article = make_article(session, slug="corrected")
+    plain = make_article(session, slug="never-corrected")
+    later, earlier = NOW - timedelta(hours=1), NOW - timedelta(days=2)
+    make_correction(session, article, "The second note.", at=later)
+    make_correction(session, article, "The first note.", at=earlier)
+    body = client.get("/v1/articles/corrected").json()
+    assert body["corrections"] == [
+        {"at": earlier.isoformat().replace("+00:00", "Z"), "note": "The first note."},
+        {"at": later.isoformat().replace("+00:00", "Z"), "note": "The second note."},
+    ]
+    assert client.get(f"/v1/articles/{plain.slug}").json()["corrections"] == []
+
+
+def test_corrections_of_a_hidden_article_are_not_shown(client: TestClient, session: Session) -> None:
+    article = make_article(session, slug="draft-with-note", status="draft")
+    make_correction(session, article, "A secret note.")
+    response = client.get("/v1/articles/draft-with-note")
+    assert_problem(response, 404)
+    assert "secret" not in response.text

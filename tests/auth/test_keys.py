@@ -15,9 +15,8 @@ from app.config import Settings
 
 
 def make_key(session: Session, *scopes: Scope, **kw: object) -> str:
-    _, plaintext = service.create_key(
-        session, ApiKeyCreate(name=kw.pop("name", "k"), scopes=list(scopes), **kw)
-    )
+    data = ApiKeyCreate.model_validate({"name": "k", **kw, "scopes": list(scopes)})
+    _, plaintext = service.create_key(session, data)
     return plaintext
 
 

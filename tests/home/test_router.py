@@ -5,24 +5,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx2 import Response
 from sqlmodel import Session
 
 from app.articles.models import Article
 from app.taxonomy.models import Category
-from tests.factories import make_article, make_category
+from tests.assertions import assert_problem
+from tests.factories import make_article, make_category, make_hidden_articles
 
 BASE = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response: Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail"} <= set(body)
-    return body
 
 
 def section_slugs(client: TestClient, params: dict[str, Any] | None = None) -> list[tuple[str, list[str]]]:
@@ -62,35 +52,7 @@ def newsroom(session: Session) -> dict[str, Any]:
         session, slug="games-due", status="scheduled", category=games, published_at=now - timedelta(hours=1)
     )
     hidden = [
-        make_article(session, slug="money-draft", status="draft", category=money),
-        make_article(
-            session,
-            slug="money-draft-timed",
-            status="draft",
-            category=money,
-            published_at=now - timedelta(minutes=1),
-        ),
-        make_article(
-            session,
-            slug="money-archived",
-            status="archived",
-            category=money,
-            published_at=now - timedelta(minutes=2),
-        ),
-        make_article(
-            session,
-            slug="money-scheduled",
-            status="scheduled",
-            category=money,
-            published_at=now + timedelta(days=1),
-        ),
-        make_article(
-            session,
-            slug="money-future",
-            status="published",
-            category=money,
-            published_at=now + timedelta(minutes=5),
-        ),
+        *make_hidden_articles(session, category=money, slug_prefix="money-").values(),
         make_article(session, slug="empty-draft", status="draft", category=empty),
         make_article(
             session,

@@ -7,24 +7,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx2 import Response
 from sqlmodel import Session
 
 from app.pagination import encode_cursor
 from app.tables.models import ContentTable
-from tests.factories import make_article, make_category, make_table
+from tests.assertions import assert_problem
+from tests.factories import make_article, make_category, make_hidden_articles, make_table
 
 BASE = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response: Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail"} <= set(body)
-    return body
 
 
 def walk(client: TestClient, params: dict[str, Any]) -> list[int]:
@@ -64,40 +54,10 @@ def visibility(session: Session) -> dict[str, list[ContentTable]]:
         category=category,
         published_at=now - timedelta(hours=2),
     )
-    hidden_articles = [
-        make_article(session, slug="a-draft", status="draft", category=category),
-        make_article(
-            session,
-            slug="a-draft-with-time",
-            status="draft",
-            category=category,
-            published_at=now - timedelta(days=1),
-        ),
-        make_article(
-            session,
-            slug="an-archived",
-            status="archived",
-            category=category,
-            published_at=now - timedelta(days=2),
-        ),
-        make_article(
-            session,
-            slug="scheduled-later",
-            status="scheduled",
-            category=category,
-            published_at=now + timedelta(days=1),
-        ),
-        make_article(
-            session,
-            slug="published-future",
-            status="published",
-            category=category,
-            published_at=now + timedelta(minutes=5),
-        ),
-    ]
+    hidden_articles = make_hidden_articles(session, category=category)
     return {
         "shown": [make_table(session, published, title="Published"), make_table(session, due, title="Due")],
-        "hidden": [make_table(session, article, title=article.slug) for article in hidden_articles],
+        "hidden": [make_table(session, article, title=article.slug) for article in hidden_articles.values()],
     }
 
 
@@ -140,7 +100,7 @@ def test_tables_of_hidden_articles_are_not_found(
 def test_hidden_article_filters_list_nothing(
     client: TestClient, visibility: dict[str, list[ContentTable]]
 ) -> None:
-    for slug in ["a-draft", "a-draft-with-time", "an-archived", "scheduled-later", "published-future"]:
+    for slug in ["draft", "draft-with-time", "archived", "scheduled-later", "published-future"]:
         response = client.get("/v1/tables", params={"article": slug})
         assert response.status_code == 200
         assert response.json() == {"items": [], "meta": {"limit": 20, "next_cursor": None}}

@@ -5,26 +5,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx2 import Response
 from sqlmodel import Session
 
 from app.articles.models import Article
 from app.pagination import encode_cursor
 from app.timelines import service as timelines_service
 from app.timelines.models import Timeline, TimelineEvent
-from tests.factories import event, make_article, make_timeline
+from tests.assertions import assert_problem
+from tests.factories import event, make_article, make_hidden_articles, make_timeline
 
 BASE = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response: Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail"} <= set(body)
-    return body
 
 
 def link(session: Session, made: TimelineEvent, articles: list[Article]) -> None:
@@ -389,11 +379,7 @@ def visibility(session: Session) -> dict[str, Any]:
     articles = {
         "published": make_article(session, published_at=now - timedelta(hours=1)),
         "scheduled-due": make_article(session, status="scheduled", published_at=now - timedelta(hours=2)),
-        "draft": make_article(session, status="draft"),
-        "draft-with-time": make_article(session, status="draft", published_at=now - timedelta(hours=3)),
-        "archived": make_article(session, status="archived", published_at=now - timedelta(hours=4)),
-        "scheduled-later": make_article(session, status="scheduled", published_at=now + timedelta(days=1)),
-        "published-future": make_article(session, published_at=now + timedelta(minutes=5)),
+        **make_hidden_articles(session),
     }
     made = {
         name: make_timeline(
