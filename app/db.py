@@ -80,4 +80,5 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the session closes as soon as the route returns, never left to post-response cleanup
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

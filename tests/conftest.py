@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
 
 import app.models as _models  # noqa: F401  # registers every table on SQLModel.metadata
@@ -24,7 +25,9 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 def _pg_admin_engine() -> Engine:
     assert PG_URL is not None
-    return create_engine(make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    return create_engine(
+        make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
 
 
 @pytest.fixture(scope="session")
