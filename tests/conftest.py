@@ -26,7 +26,9 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 def _pg_admin_engine() -> Engine:
     assert PG_URL is not None
     return create_engine(
-        make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+        make_url(PG_URL).set(drivername="postgresql+psycopg"),
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
     )
 
 
