@@ -5,6 +5,7 @@ One ASGI middleware owns these rules so that no route can forget them."""
 import hashlib
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PreconditionFailed, PreconditionRequired
@@ -29,8 +30,9 @@ def version_etag(kind: str, resource_id: int, version: int) -> str:
     return f'"{kind}-{resource_id}-v{version}"'
 
 
-def require_if_match(if_match: str | None, current: str) -> None:
+def require_if_match(request: Request, current: str) -> None:
     """Writes must name the version they change: 428 without `If-Match`, 412 when it is not current."""
+    if_match = request.headers.get("if-match")
     if if_match is None:
         raise PreconditionRequired(
             "Send If-Match with the ETag you last read, so a newer change is never overwritten."

@@ -63,7 +63,7 @@ def _etag(article_id: int, version: int) -> str:
 
 def _require_current(request: Request, article: Article) -> None:
     assert article.id is not None
-    require_if_match(request.headers.get("if-match"), _etag(article.id, article.version))
+    require_if_match(request, _etag(article.id, article.version))
 
 
 def _answer(response: Response, view: ArticleAdmin) -> ArticleAdmin:

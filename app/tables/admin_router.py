@@ -37,7 +37,7 @@ def _admin(response: Response, table: ContentTable) -> ContentTableAdmin:
 
 def _require_current(request: Request, table: ContentTable) -> None:
     assert table.id is not None
-    require_if_match(request.headers.get("if-match"), version_etag(KIND, table.id, table.version))
+    require_if_match(request, version_etag(KIND, table.id, table.version))
 
 
 @router.post(

@@ -43,9 +43,7 @@ def _versioned(response: Response, row: Category | Tag | Author) -> None:
 
 def _require_current(request: Request, row: Category | Tag | Author) -> None:
     assert row.id is not None
-    require_if_match(
-        request.headers.get("if-match"), version_etag(service.KINDS[type(row)], row.id, row.version)
-    )
+    require_if_match(request, version_etag(service.KINDS[type(row)], row.id, row.version))
 
 
 def _created(response: Response, path: str, row: Category | Tag | Author) -> None:

@@ -59,7 +59,7 @@ def _event(session: Session, response: Response, event: TimelineEvent) -> Timeli
 
 def _require_current(request: Request, kind: str, row: Timeline | TimelineEvent) -> None:
     assert row.id is not None
-    require_if_match(request.headers.get("if-match"), version_etag(kind, row.id, row.version))
+    require_if_match(request, version_etag(kind, row.id, row.version))
 
 
 @router.post(
