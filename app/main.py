@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
+from starlette.middleware.cors import CORSMiddleware
 
 from app.articles.admin_router import router as articles_admin_router
 from app.articles.router import router as articles_router
@@ -22,7 +23,10 @@ from app.db import SessionDep, make_engine
 from app.errors import error_responses, install_error_handlers
 from app.home.router import router as home_router
 from app.http_cache import HTTPCacheMiddleware
+from app.purge import HTTPPurger, LoggingPurger, Purger
+from app.rate_limit import RATE_LIMIT_HEADERS, Counter, MemoryCounter, RateLimitMiddleware, RedisCounter
 from app.request_guards import check_request
+from app.security_headers import SecurityHeadersMiddleware, docs_csp
 from app.tables.admin_router import router as tables_admin_router
 from app.tables.router import router as tables_router
 from app.taxonomy.admin_router import router as taxonomy_admin_router
@@ -39,7 +43,11 @@ timelines, categories, tags, authors and the home page.
 * Lists answer `{"items": [...], "meta": {"limit", "next_cursor"}}` and a `Link: <...>; rel="next"` header.
   Pass `cursor` to walk on; `limit` is 1 to 100 (101 is a 400).
 * Unknown query parameters are a 400. Errors are RFC 9457 `application/problem+json`.
-* Every GET carries a strong `ETag` and answers `If-None-Match` with 304.
+* Every GET carries a strong `ETag` and answers `If-None-Match` with 304. Public answers carry
+  `Cache-Control` for their kind of resource and a `Surrogate-Key` header naming every entity in them;
+  a write purges exactly those keys from the CDN. Answers over 1 KB are gzip or brotli compressed.
+* Requests are rate limited per API key or per client address: `RateLimit-Limit`, `RateLimit-Remaining`,
+  `RateLimit-Reset` on every answer, 429 with `Retry-After` past the limit.
 * Only published articles whose publish time has passed are ever shown, with their tables and timelines.
 """
 
@@ -68,6 +76,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.engine.dispose()
+        if isinstance(app.state.purger, HTTPPurger):
+            app.state.purger.close()
+        if isinstance(counter, RedisCounter):
+            await counter.close()
 
     app = FastAPI(
         title="Broadsheet",
@@ -85,20 +97,65 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(
         settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
     )
+    app.state.purger = _purger(settings)
     install_error_handlers(app)
+    # outermost last: security headers and CORS wrap everything, 429s included
     app.add_middleware(
         HTTPCacheMiddleware,
-        max_age=settings.cache_max_age,
-        s_maxage=settings.cache_s_maxage,
-        stale_while_revalidate=settings.cache_stale_while_revalidate,
+        policies=settings.cache_policies,
+        minimum_compress_size=settings.compress_minimum_size,
     )
-    public = (articles_router, taxonomy_router, tables_router, timelines_router, home_router)
-    management = (articles_admin_router, taxonomy_admin_router, tables_admin_router, timelines_admin_router)
+    counter: Counter = (
+        RedisCounter(settings.redis_url, settings.rate_limit_namespace)
+        if settings.redis_url
+        else MemoryCounter()
+    )
+    if settings.rate_limit_enabled:
+        app.add_middleware(
+            RateLimitMiddleware,
+            groups=settings.rate_limits,
+            counter=counter,
+            trusted_proxies=settings.trusted_proxies,
+        )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Accept"],
+        expose_headers=["ETag", "Link", "Location", "Retry-After", *RATE_LIMIT_HEADERS],
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
+    public = (
+        articles_router,
+        taxonomy_router,
+        tables_router,
+        timelines_router,
+        home_router,
+    )
+    management = (
+        articles_admin_router,
+        taxonomy_admin_router,
+        tables_admin_router,
+        timelines_admin_router,
+    )
     for router in (*public, *management, auth_router):
         app.include_router(router)
     _install_meta_routes(app)
     _install_docs(app)
     return app
+
+
+def _purger(settings: Settings) -> Purger:
+    if settings.purge_url is None:
+        return LoggingPurger()
+    return HTTPPurger(
+        settings.purge_url,
+        method=settings.purge_method,
+        key_header=settings.purge_key_header,
+        headers={name: value.get_secret_value() for name, value in settings.purge_headers.items()},
+        batch_size=settings.purge_batch_size,
+    )
 
 
 def _install_meta_routes(app: FastAPI) -> None:
@@ -139,14 +196,16 @@ def _install_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Broadsheet API explorer",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon.png",
-            oauth2_redirect_url="/docs/oauth2-redirect",
-            swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
+        return _with_csp(
+            get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title="Broadsheet API explorer",
+                swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                swagger_css_url="/docs-assets/swagger-ui.css",
+                swagger_favicon_url="/docs-assets/favicon.png",
+                oauth2_redirect_url="/docs/oauth2-redirect",
+                swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
+            )
         )
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
@@ -155,10 +214,17 @@ def _install_docs(app: FastAPI) -> None:
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/openapi.json",
-            title="Broadsheet API reference",
-            redoc_js_url="/docs-assets/redoc.standalone.js",
-            redoc_favicon_url="/docs-assets/favicon.png",
-            with_google_fonts=False,
+        return _with_csp(
+            get_redoc_html(
+                openapi_url="/openapi.json",
+                title="Broadsheet API reference",
+                redoc_js_url="/docs-assets/redoc.standalone.js",
+                redoc_favicon_url="/docs-assets/favicon.png",
+                with_google_fonts=False,
+            )
         )
+
+
+def _with_csp(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
+    return page

@@ -4,6 +4,8 @@ from typing import Any
 
 from httpx2 import Response
 
+from app.http_cache import identity_etag
+
 
 def assert_problem(response: Response, status: int, title: str | None = None) -> dict[str, Any]:
     """The response is an RFC 9457 problem with this status (and this title, when given); returns its body."""
@@ -16,3 +18,8 @@ def assert_problem(response: Response, status: int, title: str | None = None) ->
     if title is not None:
         assert body["title"] == title
     return body
+
+
+def version_of(response: Response) -> str:
+    """The version a response's ETag names, whichever content-coding it came in (`"article-1-v2-br"`)."""
+    return identity_etag(response.headers["etag"])

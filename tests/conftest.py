@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.demo.loader import load_demo
 from app.main import create_app
+from app.rate_limit import DEFAULT_RATE_LIMITS
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -73,9 +74,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> 
     _empty_pg(url)
 
 
+# functional tests make many requests from one address; tests/delivery has the limits' own tests
+UNLIMITED = {name: {"anonymous": 10**9, "keyed": 10**9} for name in DEFAULT_RATE_LIMITS}
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[FastAPI]:
-    application = create_app(Settings(database_url=database_url))
+    application = create_app(Settings(database_url=database_url, rate_limits=UNLIMITED))
     yield application
     application.state.engine.dispose()
 

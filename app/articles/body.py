@@ -31,6 +31,7 @@ from app.articles.models import (
     TableBlockInput,
     TimelineBlockInput,
 )
+from app.http_cache import surrogate_entity
 from app.tables import service as tables_service
 from app.tables.models import ContentTable, ContentTablePublic
 from app.taxonomy.models import AuthorPublic, CategoryPublic, TagPublic
@@ -238,3 +239,6 @@ def _own_timelines(session: Session, article: ArticleRef, ids: set[int]) -> dict
         for t in timelines
         if t.id is not None
     }
+
+
+surrogate_entity("article", ArticleDetail)

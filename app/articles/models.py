@@ -10,7 +10,9 @@ from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from app.db import JSONType, UTCDateTime, utcnow, version_column
+from app.http_cache import ARTICLES_LIST, TABLES_LIST, TIMELINES_LIST, entity_key, surrogate_entity
 from app.params import UtcTime
+from app.purge import Change, purge_rule, was_or_is
 from app.taxonomy.models import (
     HTTP_URL_PATTERN,
     HTTP_URL_RULE,
@@ -525,3 +527,26 @@ class PreviewTokenAdmin(BaseModel):
     revision_id: int
     expires_at: datetime
     revoked_at: datetime | None
+
+
+# --- delivery: what these are in a response, and what a change of them purges --------------------------
+
+surrogate_entity("article", ArticleRef, ArticleSummary)
+PUBLIC_STATES = (ArticleStatus.published, ArticleStatus.scheduled)
+
+
+@purge_rule(Article)
+def _article_purges(article: Article, change: Change) -> list[str]:
+    """Its own key purges every response showing it; the list keys are for the lists it may now join."""
+    keys = [entity_key("article", article.id)]
+    if was_or_is(article, "status", PUBLIC_STATES):
+        keys += [ARTICLES_LIST, TABLES_LIST, TIMELINES_LIST]
+    return keys
+
+
+def _purges_its_article(row: Any, change: Change) -> list[str]:
+    return [entity_key("article", row.article_id)]
+
+
+for _model in (ArticleTag, ArticleAuthor, ArticleBlock, ArticleSlugRedirect, ArticleCorrection):
+    purge_rule(_model)(_purges_its_article)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from app.articles import preview, service
@@ -12,10 +12,11 @@ from app.articles.preview import PREVIEW_TOKEN_MAX_LENGTH
 from app.articles.service import ArticleSort
 from app.db import SessionDep
 from app.errors import BadRequest, NotFound, error_responses
+from app.http_cache import ARTICLES_LIST, CacheKind, PublicRouter, add_surrogate_keys, cache_as, entity_keys
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 from app.params import UtcTime
 
-router = APIRouter(prefix="/v1", responses=error_responses(400, 406, 500))
+router = PublicRouter(prefix="/v1", responses=error_responses(400, 406, 500))
 PREVIEW_CACHE_CONTROL = "private, no-store"
 # documented, not enforced here: a token of any other form is a 403 like every invalid token
 SIGNED_PREVIEW_FORM = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
@@ -37,7 +38,11 @@ def _names(raw: str | None, allowed: frozenset[str], parameter: str) -> list[str
 
 
 @router.get(
-    "/articles", tags=["articles"], summary="List published articles", response_model_exclude_unset=True
+    "/articles",
+    tags=["articles"],
+    summary="List published articles",
+    response_model_exclude_unset=True,
+    dependencies=[cache_as(CacheKind.list, ARTICLES_LIST)],
 )
 def list_articles(
     request: Request,
@@ -95,6 +100,7 @@ def list_articles(
     tags=["articles"],
     summary="Get a whole article",
     response_model=ArticleDetail,
+    dependencies=[cache_as(CacheKind.article)],
     responses={
         301: {
             "description": "An old slug of the article: `Location` names its current address.",
@@ -116,13 +122,10 @@ def get_article(
     current = service.public_redirect_target(session, slug)
     if current is None:
         raise NotFound(f"No published article has the slug {slug!r}.")
-    settings = request.app.state.settings
+    add_surrogate_keys(*entity_keys(current))
+    policy = request.app.state.settings.cache_policies[CacheKind.article]
     return RedirectResponse(
-        f"/v1/articles/{current}",
-        status_code=301,
-        headers={
-            "Cache-Control": f"public, max-age={settings.cache_max_age}, s-maxage={settings.cache_s_maxage}"
-        },
+        f"/v1/articles/{current.slug}", status_code=301, headers={"Cache-Control": policy.header()}
     )
 
 

@@ -274,11 +274,12 @@ def authors_by_slug(session: Session, slugs: Collection[str]) -> dict[str, Autho
     return {a.slug: a for a in session.exec(select(Author).where(col(Author.slug).in_(slugs)))}
 
 
-def public_redirect_target(session: Session, old_slug: str) -> str | None:
-    """The current slug of the public article that once had `old_slug`, if there is one."""
+def public_redirect_target(session: Session, old_slug: str) -> ArticleRef | None:
+    """The public article that once had `old_slug`, if there is one."""
     statement = (
-        select(Article.slug)
+        select(Article.id, Article.slug, Article.title)
         .join(ArticleSlugRedirect, col(ArticleSlugRedirect.article_id) == Article.id)
         .where(ArticleSlugRedirect.old_slug == old_slug, public_condition())
     )
-    return session.exec(statement).first()
+    row = session.exec(statement).first()
+    return None if row is None else ArticleRef(id=row[0], slug=row[1], title=row[2])

@@ -11,6 +11,8 @@ from sqlmodel import Column, Field, SQLModel
 
 from app.articles.models import ArticleRef
 from app.db import JSONType, UTCDateTime, utcnow, version_column
+from app.http_cache import TABLES_LIST, entity_key, surrogate_entity
+from app.purge import Change, changed, purge_rule
 from app.taxonomy.models import WriteBody
 
 Cell = str | int | float | None
@@ -101,3 +103,16 @@ class ContentTableAdmin(ContentTableBase):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+# --- delivery: what these are in a response, and what a change of them purges --------------------------
+
+surrogate_entity("table", ContentTablePublic)
+
+
+@purge_rule(ContentTable)
+def _table_purges(table: ContentTable, change: Change) -> list[str]:
+    keys = [entity_key("table", table.id)]
+    if change is not Change.updated or changed(table, "article_id", "position"):
+        keys.append(TABLES_LIST)
+    return keys

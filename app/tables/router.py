@@ -2,16 +2,17 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import Path, Query, Request, Response
 
 from app.db import SessionDep
 from app.errors import error_responses
+from app.http_cache import TABLES_LIST, CacheKind, PublicRouter, add_surrogate_keys, cache_as, entity_keys
 from app.negotiation import best_match
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 from app.tables import service
 from app.tables.models import ContentTablePublic
 
-router = APIRouter(prefix="/v1", tags=["tables"], responses=error_responses(400, 406, 500))
+router = PublicRouter(prefix="/v1", tags=["tables"], responses=error_responses(400, 406, 500))
 
 TableId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The table's id.")]
 CSV = "text/csv"
@@ -21,6 +22,7 @@ _CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 
 def _csv(table: ContentTablePublic) -> Response:
+    add_surrogate_keys(*entity_keys(table))
     return Response(
         service.to_csv(table),
         media_type=f"{CSV}; charset=utf-8; header=present",
@@ -28,7 +30,11 @@ def _csv(table: ContentTablePublic) -> Response:
     )
 
 
-@router.get("/tables", summary="List theme tables across all published articles")
+@router.get(
+    "/tables",
+    summary="List theme tables across all published articles",
+    dependencies=[cache_as(CacheKind.list, TABLES_LIST)],
+)
 def list_tables(
     request: Request,
     response: Response,
@@ -52,6 +58,7 @@ def list_tables(
     "/tables/{table_id}.csv",
     summary="Get a theme table as CSV",
     response_class=Response,
+    dependencies=[cache_as(CacheKind.article)],
     responses={**_CSV_RESPONSE, **error_responses(404)},
 )
 def get_table_csv(session: SessionDep, table_id: TableId) -> Response:
@@ -62,6 +69,7 @@ def get_table_csv(session: SessionDep, table_id: TableId) -> Response:
     "/tables/{table_id}",
     summary="Get a theme table (JSON, or CSV with `Accept: text/csv`)",
     response_model=ContentTablePublic,
+    dependencies=[cache_as(CacheKind.article)],
     responses={**_CSV_RESPONSE, **error_responses(404)},
 )
 def get_table(request: Request, session: SessionDep, table_id: TableId) -> ContentTablePublic | Response:

@@ -7,6 +7,15 @@ from pydantic import ConfigDict, model_validator
 from sqlmodel import Column, Field, SQLModel
 
 from app.db import UTCDateTime, utcnow, version_column
+from app.http_cache import (
+    ARTICLES_LIST,
+    AUTHORS_LIST,
+    CATEGORIES_LIST,
+    TAGS_LIST,
+    entity_key,
+    surrogate_entity,
+)
+from app.purge import Change, PurgeRule, changed, purge_rule
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HTTP_URL_PATTERN = r"^https?://\S+$"
@@ -176,3 +185,27 @@ class AuthorAdmin(AuthorBase):
     id: int
     version: int
     created_at: datetime
+
+
+# --- delivery: what these are in a response, and what a change of them purges --------------------------
+
+surrogate_entity("category", CategoryPublic, CategoryRef)
+surrogate_entity("tag", TagPublic)
+surrogate_entity("author", AuthorPublic, AuthorRef)
+
+
+def _taxonomy_purges(kind: str, collection: str, also_reorders: tuple[str, ...] = ()) -> PurgeRule:
+    def rule(row: Any, change: Change) -> list[str]:
+        keys = [entity_key(kind, row.id)]
+        if change is not Change.updated or changed(row, *also_reorders):
+            keys.append(collection)
+        if change is not Change.updated or changed(row, "slug"):  # article summaries show its slug
+            keys.append(ARTICLES_LIST)
+        return keys
+
+    return rule
+
+
+purge_rule(Category)(_taxonomy_purges("category", CATEGORIES_LIST, ("slug", "position", "name")))
+purge_rule(Tag)(_taxonomy_purges("tag", TAGS_LIST, ("slug",)))
+purge_rule(Author)(_taxonomy_purges("author", AUTHORS_LIST, ("slug",)))

@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import Depends, Path, Request, Response
 
 from app.db import SessionDep
 from app.errors import error_responses
+from app.http_cache import AUTHORS_LIST, CATEGORIES_LIST, TAGS_LIST, CacheKind, PublicRouter, cache_as
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 from app.taxonomy import service
 from app.taxonomy.models import Author, AuthorPublic, Category, CategoryPublic, Tag, TagPublic
 
-router = APIRouter(prefix="/v1", responses=error_responses(400, 406, 500))
+router = PublicRouter(prefix="/v1", responses=error_responses(400, 406, 500))
 
 SlugPath = Annotated[str, Path(max_length=120, description="The slug.")]
 
@@ -27,7 +28,12 @@ def author_by_slug(session: SessionDep, slug: SlugPath) -> Author:
     return service.get_author(session, slug)
 
 
-@router.get("/categories", tags=["categories"], summary="List categories in home-page order")
+@router.get(
+    "/categories",
+    tags=["categories"],
+    summary="List categories in home-page order",
+    dependencies=[cache_as(CacheKind.taxonomy, CATEGORIES_LIST)],
+)
 def list_categories(
     request: Request,
     response: Response,
@@ -40,13 +46,22 @@ def list_categories(
 
 
 @router.get(
-    "/categories/{slug}", tags=["categories"], summary="Get a category", responses=error_responses(404)
+    "/categories/{slug}",
+    tags=["categories"],
+    summary="Get a category",
+    responses=error_responses(404),
+    dependencies=[cache_as(CacheKind.taxonomy)],
 )
 def get_category(category: Annotated[Category, Depends(category_by_slug)]) -> CategoryPublic:
     return CategoryPublic.model_validate(category)
 
 
-@router.get("/tags", tags=["tags"], summary="List tags by slug")
+@router.get(
+    "/tags",
+    tags=["tags"],
+    summary="List tags by slug",
+    dependencies=[cache_as(CacheKind.taxonomy, TAGS_LIST)],
+)
 def list_tags(
     request: Request,
     response: Response,
@@ -58,12 +73,23 @@ def list_tags(
     return page(request, response, [TagPublic.model_validate(r) for r in rows], limit, next_cursor)
 
 
-@router.get("/tags/{slug}", tags=["tags"], summary="Get a tag", responses=error_responses(404))
+@router.get(
+    "/tags/{slug}",
+    tags=["tags"],
+    summary="Get a tag",
+    responses=error_responses(404),
+    dependencies=[cache_as(CacheKind.taxonomy)],
+)
 def get_tag(tag: Annotated[Tag, Depends(tag_by_slug)]) -> TagPublic:
     return TagPublic.model_validate(tag)
 
 
-@router.get("/authors", tags=["authors"], summary="List authors by slug")
+@router.get(
+    "/authors",
+    tags=["authors"],
+    summary="List authors by slug",
+    dependencies=[cache_as(CacheKind.taxonomy, AUTHORS_LIST)],
+)
 def list_authors(
     request: Request,
     response: Response,
@@ -75,6 +101,12 @@ def list_authors(
     return page(request, response, [AuthorPublic.model_validate(r) for r in rows], limit, next_cursor)
 
 
-@router.get("/authors/{slug}", tags=["authors"], summary="Get an author", responses=error_responses(404))
+@router.get(
+    "/authors/{slug}",
+    tags=["authors"],
+    summary="Get an author",
+    responses=error_responses(404),
+    dependencies=[cache_as(CacheKind.taxonomy)],
+)
 def get_author(author: Annotated[Author, Depends(author_by_slug)]) -> AuthorPublic:
     return AuthorPublic.model_validate(author)

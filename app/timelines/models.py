@@ -13,6 +13,8 @@ from sqlmodel import Column, Field, SQLModel
 
 from app.articles.models import ArticleRef
 from app.db import JSONType, UTCDateTime, utcnow, version_column
+from app.http_cache import TIMELINES_LIST, entity_key, surrogate_entity
+from app.purge import Change, changed, purge_rule
 from app.taxonomy.models import POSITION_MAX, SLUG_RULE, WriteBody
 
 
@@ -224,3 +226,27 @@ class TimelineAdmin(TimelineBase):
     created_at: datetime
     updated_at: datetime
     events: list[TimelineEventAdmin] = Field(description="In chronological order.")
+
+
+# --- delivery: what these are in a response, and what a change of them purges --------------------------
+
+surrogate_entity("timeline", TimelineRef, TimelineSummary, TimelinePublic)
+
+
+@purge_rule(Timeline)
+def _timeline_purges(timeline: Timeline, change: Change) -> list[str]:
+    keys = [entity_key("timeline", timeline.id)]
+    if change is not Change.updated or changed(timeline, "article_id", "slug"):
+        keys.append(TIMELINES_LIST)
+    return keys
+
+
+@purge_rule(TimelineEvent)
+def _event_purges(event: TimelineEvent, change: Change) -> list[str]:
+    """Event lists are ordered by date across timelines: any event change may move it in them."""
+    return [entity_key("timeline", event.timeline_id), TIMELINES_LIST]
+
+
+@purge_rule(TimelineEventArticle)
+def _event_link_purges(link: TimelineEventArticle, change: Change) -> list[str]:
+    return [entity_key("article", link.article_id), TIMELINES_LIST]

@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import Path, Query, Request, Response
 
 from app.db import SessionDep
 from app.errors import error_responses
+from app.http_cache import TIMELINES_LIST, CacheKind, PublicRouter, cache_as
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 from app.params import IsoDate
 from app.timelines import service
 from app.timelines.models import TimelineEventPublic, TimelinePublic, TimelineSummary
 
-router = APIRouter(prefix="/v1", responses=error_responses(400, 406, 500))
+router = PublicRouter(prefix="/v1", responses=error_responses(400, 406, 500))
 
 RANGE_SEMANTICS = (
     "An event matches a date range when any of its dates overlaps the range **at the precision it was "
@@ -21,7 +22,12 @@ RANGE_SEMANTICS = (
 )
 
 
-@router.get("/timelines", tags=["timelines"], summary="List timelines of published articles")
+@router.get(
+    "/timelines",
+    tags=["timelines"],
+    summary="List timelines of published articles",
+    dependencies=[cache_as(CacheKind.list, TIMELINES_LIST)],
+)
 def list_timelines(
     request: Request,
     response: Response,
@@ -41,6 +47,7 @@ def list_timelines(
     tags=["timelines"],
     summary="Get a timeline with its events",
     responses=error_responses(404),
+    dependencies=[cache_as(CacheKind.article)],
 )
 def get_timeline(
     session: SessionDep, slug: Annotated[str, Path(max_length=120, description="The timeline's slug.")]
@@ -52,6 +59,7 @@ def get_timeline(
     "/timeline-events",
     tags=["timelines"],
     summary="List timeline events across all timelines, in chronological order",
+    dependencies=[cache_as(CacheKind.list, TIMELINES_LIST)],
     description=RANGE_SEMANTICS,
 )
 def list_timeline_events(

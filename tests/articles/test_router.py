@@ -263,7 +263,10 @@ def test_an_old_slug_of_a_public_article_redirects_permanently(client: TestClien
     assert response.status_code == 301
     assert response.headers["location"] == "/v1/articles/current-slug"
     assert response.content == b""
-    assert response.headers["cache-control"] == "public, max-age=60, s-maxage=300"
+    assert response.headers["cache-control"] == (
+        "public, max-age=60, s-maxage=3600, stale-while-revalidate=60, stale-if-error=86400"
+    )
+    assert response.headers["surrogate-key"] == f"article:{article.id}"
     followed = client.get("/v1/articles/old-slug")
     assert followed.status_code == 200
     assert followed.json()["slug"] == "current-slug"

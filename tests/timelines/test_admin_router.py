@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.articles.models import Article, ArticleBlock, ArticleStatus
 from app.timelines.models import TimelineEvent, TimelineEventArticle, TimelineEventSpan
-from tests.assertions import assert_problem
+from tests.assertions import assert_problem, version_of
 from tests.factories import audit_trail, event, key_headers, make_article, make_timeline
 
 BASE = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
@@ -110,7 +110,7 @@ def test_create_with_events_and_links(
     body = response.json()
     timeline_id = body["id"]
     assert response.headers["location"] == f"/v1/admin/timelines/{timeline_id}"
-    assert response.headers["etag"] == timeline_etag(timeline_id, 1)
+    assert version_of(response) == timeline_etag(timeline_id, 1)
     summit_id, october_id = sorted(e["id"] for e in body["events"])
     assert body == {
         "id": timeline_id,
@@ -145,7 +145,7 @@ def test_create_with_events_and_links(
         ("timeline.create", "timeline", timeline_id, "desk", {"slug": "ties", "events": 2})
     ]
     fetched = client.get(f"/v1/admin/timelines/{timeline_id}", headers=writer)
-    assert (fetched.json(), fetched.headers["etag"]) == (body, timeline_etag(timeline_id, 1))
+    assert (fetched.json(), version_of(fetched)) == (body, timeline_etag(timeline_id, 1))
     public = client.get("/v1/timelines/ties").json()
     assert [e["id"] for e in public["events"]] == [october_id, summit_id]
     assert [a["id"] for a in public["events"][1]["articles"]] == [published.id]  # the draft link is not shown
@@ -238,7 +238,7 @@ def test_patch_put_and_conflicts_of_a_timeline(
         "updated_at": body["updated_at"],
     }
     assert datetime.fromisoformat(body["updated_at"]) > datetime.fromisoformat(created["updated_at"])
-    assert renamed.headers["etag"] == timeline_etag(created["id"], 2)
+    assert version_of(renamed) == timeline_etag(created["id"], 2)
     assert client.get("/v1/timelines/ties-2025").json()["title"] == "Renamed"
     assert_problem(client.get("/v1/timelines/ties"), 404)
 
@@ -313,7 +313,7 @@ def test_add_an_event(
     assert response.status_code == 201, response.text
     body = response.json()
     assert response.headers["location"] == f"/v1/admin/timeline-events/{body['id']}"
-    assert response.headers["etag"] == event_etag(body["id"], 1)
+    assert version_of(response) == event_etag(body["id"], 1)
     assert body == expected_event(
         SUMMIT,
         event_id=body["id"],
@@ -324,9 +324,9 @@ def test_add_an_event(
         links=[published.id],
     )
     fetched = client.get(f"/v1/admin/timeline-events/{body['id']}", headers=writer)
-    assert (fetched.json(), fetched.headers["etag"]) == (body, event_etag(body["id"], 1))
+    assert (fetched.json(), version_of(fetched)) == (body, event_etag(body["id"], 1))
     timeline = client.get(f"/v1/admin/timelines/{timeline_id}", headers=writer)
-    assert timeline.headers["etag"] == timeline_etag(timeline_id, 2)  # its events changed
+    assert version_of(timeline) == timeline_etag(timeline_id, 2)  # its events changed
     assert [e["id"] for e in timeline.json()["events"]] == [created["events"][0]["id"], body["id"]]
     assert public_ids(client, **{"from": "2025-12-27", "to": "2025-12-27"}) == [body["id"]]
     assert audit_trail(session)[-1] == (
@@ -373,7 +373,7 @@ def test_moving_an_event_moves_it_in_public_range_queries(
         "2025-01-31",
         2,
     )
-    assert response.headers["etag"] == event_etag(october_id, 2)
+    assert version_of(response) == event_etag(october_id, 2)
     assert public_ids(client, **in_october) == []
     assert public_ids(client, **in_january) == [october_id]
     assert public_ids(client, **{"from": "2025-01-31", "to": "2025-12-18"}) == [october_id, summit_id]
@@ -427,7 +427,7 @@ def test_event_links_are_replaced_when_sent(
     )
     assert relinked.status_code == 200, relinked.text
     assert relinked.json()["links"] == [other.id, draft.id]
-    assert relinked.headers["etag"] == event_etag(event_id, 3)
+    assert version_of(relinked) == event_etag(event_id, 3)
     public = client.get("/v1/timeline-events").json()["items"][0]
     assert [a["id"] for a in public["articles"]] == [other.id]
     assert public_ids(client, article=other.slug) == [event_id]
@@ -542,7 +542,7 @@ def test_delete_an_event(
     assert_problem(client.get(url, headers=writer), 404)
     assert public_ids(client) == [summit_id]
     timeline = client.get(f"/v1/admin/timelines/{created['id']}", headers=writer)
-    assert timeline.headers["etag"] == timeline_etag(created["id"], 2)
+    assert version_of(timeline) == timeline_etag(created["id"], 2)
     assert [e["id"] for e in timeline.json()["events"]] == [summit_id]
     session.commit()
     assert session.exec(select(TimelineEventArticle)).all() == []
