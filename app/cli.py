@@ -65,7 +65,9 @@ def serve(settings: Settings, host: str, port: int, reload: bool, workers: int, 
         port=port,
         reload=reload,
         workers=workers,
-        proxy_headers=True,
+        # X-Forwarded-For is believed only from the configured proxies (BROADSHEET_TRUSTED_PROXIES)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         log_level="info",
     )
 

@@ -4,16 +4,13 @@ Every request the pages make is recorded; any that would leave 127.0.0.1 is abor
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 import pytest
+
+from tests.servers import served as serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -24,39 +21,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`broadsheet serve` on a fresh SQLite file: real HTTP, as the README runs it."""
-    port = _free_port()
     database = tmp_path_factory.mktemp("served") / "broadsheet.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                with urlopen(f"{base}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the server did not start")
+    with serving({"DATABASE_URL": f"sqlite:///{database}"}) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.parametrize(("page", "ready"), [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
@@ -66,6 +35,7 @@ def test_explorer_renders_with_no_outside_request(served: str, page: str, ready:
     assert CHROMIUM is not None
     requested: list[str] = []
     outside: list[str] = []
+    refused: list[str] = []  # what the page's Content-Security-Policy blocked
 
     def guard(route: Route) -> None:
         url = route.request.url
@@ -91,6 +61,12 @@ def test_explorer_renders_with_no_outside_request(served: str, page: str, ready:
             context = browser.new_context()
             context.route("**/*", guard)
             tab = context.new_page()
+            tab.on(
+                "console",
+                lambda message: (
+                    refused.append(message.text) if "Content Security Policy" in message.text else None
+                ),
+            )
             tab.goto(served + page, wait_until="networkidle")
             tab.wait_for_selector(ready, timeout=20_000)
             text = tab.inner_text("body")
@@ -98,6 +74,7 @@ def test_explorer_renders_with_no_outside_request(served: str, page: str, ready:
         finally:
             browser.close()
     assert outside == []
+    assert refused == []
     assert any(url.endswith("/openapi.json") for url in requested)
     assert "/v1/articles" in text
     assert "timeline" in text.lower()

@@ -199,7 +199,7 @@ def _taxonomy_purges(kind: str, collection: str, also_reorders: tuple[str, ...] 
         keys = [entity_key(kind, row.id)]
         if change is not Change.updated or changed(row, *also_reorders):
             keys.append(collection)
-        if change is not Change.updated or changed(row, "slug"):  # article summaries show its slug
+        if change is Change.updated and changed(row, "slug"):  # article summaries show its slug
             keys.append(ARTICLES_LIST)
         return keys
 
