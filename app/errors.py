@@ -202,6 +202,15 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             "model": Problem,
             "description": _TITLES[status][0],
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            **({"headers": _RETRY_AFTER} if status == 429 else {}),
         }
         for status in statuses
     }
+
+
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds until the rate limit resets.", "schema": {"type": "integer"}},
+    "RateLimit-Limit": {"description": "Requests allowed in the window.", "schema": {"type": "integer"}},
+    "RateLimit-Remaining": {"description": "Requests left in the window.", "schema": {"type": "integer"}},
+    "RateLimit-Reset": {"description": "Seconds until the window ends.", "schema": {"type": "integer"}},
+}

@@ -24,7 +24,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PreconditionFailed, PreconditionRequired
 
-CACHEABLE_TYPES = ("application/json", "text/csv")
+CACHEABLE_TYPES = (
+    "application/json",
+    "text/csv",
+    "application/xml",
+    "text/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+)
 COMPRESSIBLE_TYPES = (
     "application/json",
     "application/problem+json",

@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         dependencies=[Depends(check_request)],
-        responses=error_responses(400, 406, 500),
+        responses=error_responses(400, 406, 429, 500),
     )
     app.state.settings = settings
     app.state.engine = make_engine(
@@ -171,7 +171,8 @@ def _install_meta_routes(app: FastAPI) -> None:
         )
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and database reachability")
-    def health(session: SessionDep) -> Health:
+    def health(session: SessionDep, response: Response) -> Health:
+        response.headers["Cache-Control"] = "no-store"  # a probe must reach this process
         session.execute(text("SELECT 1"))
         return Health(status="ok", database=session.get_bind().dialect.name)
 
