@@ -11,19 +11,34 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Callable, Collection, Iterable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Column, Engine, Index, Text, event, insert, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
+from sqlmodel import Field, SQLModel
 
+from app.db import UTCDateTime, utcnow
 from app.http_cache import ANY_SUFFIX
 
 log = logging.getLogger("broadsheet.purge")
 PENDING = "purge_keys"
 PURGER = "purger"
+
+
+class CachePurge(SQLModel, table=True):
+    """The purge log: the keys each committed write purged, for every process's response cache to follow."""
+
+    __tablename__ = "cachepurge"
+    __table_args__ = (Index("ix_cachepurge_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    keys: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class Change(StrEnum):
@@ -143,16 +158,38 @@ class HTTPPurger(LoggingPurger):
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                     if response.status < 300:
                         return
+                    error: object = response.status
+            except urllib.error.HTTPError as exc:
+                exc.close()
+                error = f"HTTP {exc.code}"
             except (urllib.error.URLError, OSError) as exc:
-                error: object = exc
-            else:  # pragma: no cover - urlopen raises for >= 400
-                error = response.status
+                error = exc
             if attempt + 1 < self.attempts:
                 time.sleep(0.2 * 2**attempt)
         log.error("purge of %d keys failed after %d attempts: %s", len(batch), self.attempts, error)
 
 
+class Purgers:
+    """Several purgers, in order: e.g. this process's response cache first, then the CDN."""
+
+    def __init__(self, *purgers: Purger) -> None:
+        self.purgers = purgers
+
+    def purge(self, keys: Collection[str]) -> None:
+        for purger in self.purgers:
+            try:
+                purger.purge(keys)
+            except Exception:  # one failing purger never keeps the others from running
+                log.exception("purger %r failed", purger)
+
+
 DEFAULT_PURGER: Purger = LoggingPurger()
+_attached: "weakref.WeakKeyDictionary[Engine, Purger]" = weakref.WeakKeyDictionary()
+
+
+def attach(engine: Engine, purger: Purger) -> None:
+    """Every session of this process on `engine` hands its purges to `purger` (the app's, when serving)."""
+    _attached[engine] = purger
 
 
 def _flushed(session: OrmSession, flush_context: UOWTransaction) -> None:
@@ -166,10 +203,20 @@ def _flushed(session: OrmSession, flush_context: UOWTransaction) -> None:
         session.info.setdefault(PENDING, set()).update(keys)
 
 
+def _committing(session: OrmSession) -> None:
+    """Log the transaction's purges in the transaction itself, so other processes see them iff it commits."""
+    session.flush()  # what commit would flush next must have its keys collected too
+    keys = session.info.get(PENDING)
+    if keys:
+        session.execute(insert(CachePurge).values(at=utcnow(), keys=" ".join(sorted(keys))))
+
+
 def _committed(session: OrmSession) -> None:
     keys = session.info.pop(PENDING, None)
     if keys:
-        purger: Purger = session.info.get(PURGER, DEFAULT_PURGER)
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        purger: Purger = session.info.get(PURGER) or _attached.get(engine, DEFAULT_PURGER)
         try:
             purger.purge(keys)
         except Exception:  # a purge never fails a committed write
@@ -181,5 +228,6 @@ def _rolled_back(session: OrmSession) -> None:
 
 
 event.listen(OrmSession, "after_flush", _flushed)
+event.listen(OrmSession, "before_commit", _committing)
 event.listen(OrmSession, "after_commit", _committed)
 event.listen(OrmSession, "after_rollback", _rolled_back)

@@ -45,6 +45,16 @@ URLS: dict[str, tuple[str, CacheKind | None]] = {
     "/v1/articles/{slug}/related": (f"/v1/articles/{SEED}/related", CacheKind.trending),
     "/v1/search": ("/v1/search?q=putin", CacheKind.search),
     "/v1/preview/{token}": ("", None),  # private: tested below
+    **{
+        f"/v1/feeds/{scope}{file}": (f"/v1/feeds/{example}{file}", CacheKind.feed)
+        for scope, example in (
+            ("", ""),
+            ("categories/{slug}/", "categories/gaming/"),
+            ("tags/{slug}/", "tags/{tag}/"),
+            ("authors/{slug}/", "authors/{author}/"),
+        )
+        for file in ("rss.xml", "atom.xml", "feed.json")
+    },
 }
 PUBLIC_URLS = [p for p in PUBLIC_GETS if URLS.get(p, ("", None))[1] is not None]
 
@@ -78,7 +88,9 @@ def test_304_round_trip_for_every_public_get(client: TestClient, demo: Session, 
         assert etag.startswith('"')  # strong
         assert etag.endswith('"')
         assert first.headers["cache-control"] == DEFAULT_POLICIES[kind].header()
-        assert first.headers["vary"] == "Accept-Encoding, Accept, Origin"
+        # feeds give partners' keys full content: a shared cache must tell the two apart
+        vary = "Authorization, " if path.startswith("/v1/feeds/") else ""
+        assert first.headers["vary"] == vary + "Accept-Encoding, Accept, Origin"
         assert first.headers["surrogate-key"]
         assert client.get(url, headers={"Accept-Encoding": encoding}).headers["etag"] == etag
         again = client.get(url, headers={"Accept-Encoding": encoding, "If-None-Match": etag})

@@ -1,0 +1,261 @@
+"""Public answers kept as finished bytes in each process, served before the framework routes anything.
+
+An entry is the exact answer the inner layers produced (status 200, `Cache-Control: public`), stored per
+URL, `Accept` and content-coding, and indexed by its `Surrogate-Key`s. It leaves the cache when:
+- a write purges one of its keys: at once in the process that wrote (the purger is called after commit),
+  and in every other process within `follow_interval` seconds, through the `cachepurge` log that each
+  write appends to in its own transaction (`PurgeLogFollower`; works the same on SQLite and PostgreSQL);
+- its `max-age` passes (scheduled articles come due by time alone, trending moves by the hour);
+- the cache is over its byte budget (least recently used first).
+Requests with `Authorization` never touch it."""
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine, delete, select
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.db import utcnow
+from app.http_cache import REVALIDATION_HEADERS, choose_encoding, etag_matches
+from app.purge import CachePurge
+
+log = logging.getLogger("broadsheet.response_cache")
+LOG = CachePurge.__table__  # type: ignore[attr-defined]
+CacheKey = tuple[str, str, str, str]  # path, query, Accept, content-coding
+
+
+@dataclass
+class Entry:
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: str
+    keys: frozenset[str]
+    expires: float
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+def _max_age(cache_control: str) -> int:
+    for directive in cache_control.split(","):
+        name, _, value = directive.strip().partition("=")
+        if name == "max-age" and value.isdigit():
+            return int(value)
+    return 0
+
+
+class ResponseCache:
+    """An LRU of finished answers with an index from surrogate key to entries; safe across threads."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[CacheKey, Entry] = OrderedDict()
+        self._by_key: dict[str, set[CacheKey]] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: CacheKey) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.expires <= time.monotonic():
+                if entry is not None:
+                    self._drop(key)
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def put(self, key: CacheKey, entry: Entry) -> None:
+        if entry.size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = entry
+            self._bytes += entry.size
+            for surrogate in entry.keys:
+                self._by_key.setdefault(surrogate, set()).add(key)
+            while self._bytes > self.max_bytes and self._entries:
+                self._drop(next(iter(self._entries)))
+
+    def purge(self, keys: Collection[str]) -> None:
+        """Drop every entry carrying one of `keys` (the `Purger` protocol)."""
+        with self._lock:
+            for surrogate in keys:
+                for key in list(self._by_key.get(surrogate, ())):
+                    self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._by_key.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: CacheKey) -> None:
+        entry = self._entries.pop(key)
+        self._bytes -= entry.size
+        for surrogate in entry.keys:
+            bucket = self._by_key.get(surrogate)
+            if bucket is not None:
+                bucket.discard(key)
+                if not bucket:
+                    del self._by_key[surrogate]
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, app: ASGIApp, *, cache: ResponseCache, prefixes: Iterable[str] = ("/v1/",)) -> None:
+        self.app = app
+        self.cache = cache
+        self.prefixes = tuple(prefixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith(self.prefixes)
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if "authorization" in headers:
+            await self.app(scope, receive, send)
+            return
+        encoding = choose_encoding(headers.get("accept-encoding")) or "identity"
+        key: CacheKey = (
+            scope["path"],
+            scope["query_string"].decode("latin-1"),
+            headers.get("accept", ""),
+            encoding,
+        )
+        head = scope["method"] == "HEAD"
+        if_none_match = headers.get("if-none-match")
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = await self._fill(scope, receive, send, key, head)
+            if entry is None:
+                return
+        if if_none_match is not None and etag_matches(if_none_match, entry.etag):
+            kept = [(k, v) for k, v in entry.headers if k.decode("latin-1") in REVALIDATION_HEADERS]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
+        await send({"type": "http.response.body", "body": b"" if head else entry.body})
+
+    async def _fill(
+        self, scope: Scope, receive: Receive, send: Send, key: CacheKey, head: bool
+    ) -> Entry | None:
+        """Ask the inner layers for the full answer (as a plain GET); keep it when it is public.
+
+        Returns the entry for the caller to answer with, or None when the answer was already sent."""
+        raw = [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]
+        inner = {**scope, "method": "GET", "headers": raw}
+        start: Message | None = None
+        chunks: list[bytes] = []
+        passed_through = False
+
+        async def capture(message: Message) -> None:
+            nonlocal start, passed_through
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            assert start is not None
+            entry = self._entry(start, b"".join(chunks))
+            if entry is None:
+                passed_through = True
+                await send(start)
+                await send({"type": "http.response.body", "body": b"" if head else b"".join(chunks)})
+                return
+            self.cache.put(key, entry)
+            filled.append(entry)
+
+        filled: list[Entry] = []
+        await self.app(inner, receive, capture)
+        if passed_through or not filled:
+            return None
+        return filled[0]
+
+    @staticmethod
+    def _entry(start: Message, body: bytes) -> Entry | None:
+        if start["status"] != 200:
+            return None
+        headers = Headers(raw=start["headers"])
+        cache_control = headers.get("cache-control", "")
+        etag = headers.get("etag")
+        surrogate = headers.get("surrogate-key")
+        if not cache_control.startswith("public") or etag is None or surrogate is None:
+            return None
+        return Entry(
+            headers=list(start["headers"]),
+            body=body,
+            etag=etag,
+            keys=frozenset(surrogate.split(" ")),
+            expires=time.monotonic() + _max_age(cache_control),
+        )
+
+
+class PurgeLogFollower:
+    """Applies, in this process, the purges every other process commits to the `cachepurge` log."""
+
+    def __init__(self, engine: Engine, cache: ResponseCache, *, interval: float, keep: timedelta) -> None:
+        self.engine = engine
+        self.cache = cache
+        self.interval = interval
+        self.keep = keep
+        self._applied: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._polls = 0
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="purge-log-follower", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def poll(self) -> None:
+        """Apply the log's recent entries not applied yet.
+
+        Entries are read by time window rather than by id: on PostgreSQL a lower id can commit after a
+        higher one, and a reader following ids alone would skip it."""
+        since = utcnow() - timedelta(seconds=max(30.0, self.interval * 20))
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(LOG.c["id"], LOG.c["keys"]).where(LOG.c.at >= since)).all()
+            self._polls += 1
+            if self._polls % 1000 == 0:
+                conn.execute(delete(LOG).where(LOG.c.at < utcnow() - self.keep))
+                conn.commit()
+        now = time.monotonic()
+        for row_id, keys in rows:
+            if row_id not in self._applied:
+                self.cache.purge(keys.split(" "))
+                self._applied[row_id] = now
+        horizon = now - 120
+        self._applied = {k: v for k, v in self._applied.items() if v > horizon}
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll()
+            except Exception:  # keep following; a missed poll is retried on the next
+                log.exception("could not read the purge log")
