@@ -300,6 +300,7 @@ def _accepted_encodings(accept_encoding: str) -> dict[str, float]:
     return accepted
 
 
+@functools.lru_cache(maxsize=512)
 def choose_encoding(accept_encoding: str | None) -> str | None:
     """brotli, then gzip, when the client accepts them (RFC 9110, 12.5.3); None for identity."""
     if not accept_encoding:

@@ -135,9 +135,12 @@ def _is_trusted(address: str, trusted: Sequence[ipaddress.IPv4Network | ipaddres
     return any(ip in network for network in trusted)
 
 
-def _api_key_prefix(headers: Headers) -> str | None:
+def _api_key_prefix(scope: Scope) -> str | None:
     """The public part of a presented key (`bs_<prefix>_...`): the key is counted before it is checked."""
-    scheme, _, token = headers.get("authorization", "").partition(" ")
+    raw = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+    if raw is None:
+        return None
+    scheme, _, token = raw.decode("latin-1").partition(" ")
     if scheme.lower() != "bearer" or not token.startswith(KEY_PREFIX):
         return None
     prefix = token.strip()[len(KEY_PREFIX) :].partition("_")[0]
@@ -173,7 +176,7 @@ class RateLimitMiddleware:
         if matched is None:
             return None
         name, limits = matched
-        key_prefix = _api_key_prefix(Headers(scope=scope))
+        key_prefix = _api_key_prefix(scope)
         if key_prefix is not None:
             identity, limit = f"key:{key_prefix}", limits.keyed
         else:

@@ -129,19 +129,20 @@ class ResponseCacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        if "authorization" in headers:
-            await self.app(scope, receive, send)
-            return
-        encoding = choose_encoding(headers.get("accept-encoding")) or "identity"
-        key: CacheKey = (
-            scope["path"],
-            scope["query_string"].decode("latin-1"),
-            headers.get("accept", ""),
-            encoding,
-        )
+        accept = accept_encoding = if_none_match = None
+        for name, value in scope["headers"]:  # one pass, no header object: this is the hot path
+            if name == b"authorization":
+                await self.app(scope, receive, send)
+                return
+            if name == b"accept":
+                accept = value.decode("latin-1")
+            elif name == b"accept-encoding":
+                accept_encoding = value.decode("latin-1")
+            elif name == b"if-none-match":
+                if_none_match = value.decode("latin-1")
+        encoding = choose_encoding(accept_encoding) or "identity"
+        key: CacheKey = (scope["path"], scope["query_string"].decode("latin-1"), accept or "", encoding)
         head = scope["method"] == "HEAD"
-        if_none_match = headers.get("if-none-match")
         entry = self.cache.get(key)
         if entry is None:
             entry = await self._fill(scope, receive, send, key, head)

@@ -8,7 +8,6 @@ import base64
 import hashlib
 import re
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -42,6 +41,10 @@ class SecurityHeadersMiddleware:
         }
         if hsts_seconds > 0:
             self.fixed["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
+        self.fixed["Content-Security-Policy"] = API_CSP  # unless the answer brings its own (docs pages)
+        self.raw = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.fixed.items()
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,10 +53,10 @@ class SecurityHeadersMiddleware:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.fixed.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", API_CSP)
+                present = {name for name, _ in message["headers"]}
+                missing = [(name, value) for name, value in self.raw if name not in present]
+                if missing:
+                    message = {**message, "headers": [*message["headers"], *missing]}
             await send(message)
 
         await self.app(scope, receive, with_headers)
