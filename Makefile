@@ -78,13 +78,13 @@ demo-data: $(INSTALLED)
 	$(BIN)/broadsheet demo-data
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check app tests migrations/env.py
-	$(BIN)/ruff format --check app tests
-	$(BIN)/mypy app tests
+	$(BIN)/ruff check app tests bench migrations/env.py
+	$(BIN)/ruff format --check app tests bench
+	$(BIN)/mypy app tests bench
 
 format: $(INSTALLED)
-	$(BIN)/ruff format app tests
-	$(BIN)/ruff check --fix app tests migrations/env.py
+	$(BIN)/ruff format app tests bench
+	$(BIN)/ruff check --fix app tests bench migrations/env.py
 
 # TEST_DATABASE_URL unset: use (and create) broadsheet_test on the local PostgreSQL, or warn and run the
 # SQLite tier alone when PostgreSQL is not there. Set to a URL: that database must be reachable.

@@ -1,4 +1,4 @@
-"""The `broadsheet` command: serve, migrate, demo-data."""
+"""The `broadsheet` command: serve, migrate, demo-data, keys, worker, newsletter."""
 
 import argparse
 import sys
@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--no-demo", action="store_true", help="do not load demo content")
     commands.add_parser("migrate", help="apply every pending database migration")
     commands.add_parser("demo-data", help="load the demo content (idempotent)")
+    worker = commands.add_parser(
+        "worker", help="announce scheduled articles as they go live and deliver webhooks, until stopped"
+    )
+    worker.add_argument("--once", action="store_true", help="do one round of work, then exit")
     keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
         dest="keys_command", required=True
     )
@@ -101,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     keys.add_parser("list", help="list keys (never their secrets)")
     revoke = keys.add_parser("revoke", help="revoke a key by id")
     revoke.add_argument("key_id", type=int)
+    newsletter = commands.add_parser("newsletter", help="newsletter subscribers and mail").add_subparsers(
+        dest="newsletter_command", required=True
+    )
+    export = newsletter.add_parser("export", help="write confirmed subscribers as CSV (for a mail service)")
+    export.add_argument("--output", "-o", default="-", help="a file to write; standard output by default")
+    send = newsletter.add_parser("send", help="send the mail outbox through SMTP, until stopped")
+    send.add_argument("--once", action="store_true", help="send what is due, then exit")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -115,6 +126,46 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "keys":
         migrate(settings)
         return manage_keys(settings, args)
+    elif args.command == "worker":
+        return run_worker(settings, once=args.once)
+    elif args.command == "newsletter":
+        migrate(settings)
+        return manage_newsletter(settings, args)
+    return 0
+
+
+def run_worker(settings: Settings, *, once: bool = False) -> int:
+    """The syndication worker in this process (see app/syndication/worker.py); SIGTERM stops it cleanly."""
+    import logging
+    import signal
+
+    from sqlalchemy.exc import DBAPIError
+
+    import app.models  # noqa: F401  # every table, and the hooks that follow writes
+    from app.main import make_purger
+    from app.purge import HTTPPurger, attach
+    from app.syndication.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = make_engine(settings.database_url, pool_size=2, max_overflow=settings.webhook_concurrency)
+    purger = make_purger(settings)
+    attach(engine, purger)
+    worker = Worker(engine, settings)
+    try:
+        try:
+            worker.run_once()
+        except DBAPIError as exc:
+            print(f"error: {exc.orig}; is the database migrated (`broadsheet migrate`)?", file=sys.stderr)
+            return 1
+        if not once:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: worker.request_stop())
+            worker.run()
+    finally:
+        worker.stop()
+        if isinstance(purger, HTTPPurger):
+            purger.close()
+        engine.dispose()
     return 0
 
 
@@ -157,6 +208,41 @@ def manage_keys(settings: Settings, args: argparse.Namespace) -> int:
                 service.record(session, None, "key.revoke", "key", key.id)
                 session.commit()
                 print(f"key {key.id} revoked")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def manage_newsletter(settings: Settings, args: argparse.Namespace) -> int:
+    import logging
+    import signal
+
+    from app.newsletter import service
+    from app.newsletter.mail import MailWorker, deliver_due
+
+    engine = make_engine(settings.database_url)
+    try:
+        if args.newsletter_command == "export":
+            with Session(engine) as session:
+                if args.output == "-":
+                    count = service.export_csv(session, sys.stdout)
+                else:
+                    with open(args.output, "w", encoding="utf-8", newline="") as out:
+                        count = service.export_csv(session, out)
+            print(f"{count} confirmed subscriber(s) exported", file=sys.stderr)
+            return 0
+        if settings.smtp_host is None:
+            print("error: set BROADSHEET_SMTP_HOST (and its port, security, credentials)", file=sys.stderr)
+            return 2
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.once:
+            report = deliver_due(engine, settings)
+            print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+            return 0
+        worker = MailWorker(engine, settings)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: worker.stopping.set())
+        worker.run()
     finally:
         engine.dispose()
     return 0

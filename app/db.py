@@ -77,7 +77,6 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
 
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine) as session:
-        session.info["purger"] = request.app.state.purger  # see app.purge
         yield session
 
 

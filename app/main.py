@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -21,18 +22,30 @@ from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.db import SessionDep, make_engine
 from app.errors import error_responses, install_error_handlers
+from app.frontend import DemoPages
 from app.home.router import router as home_router
 from app.http_cache import HTTPCacheMiddleware
-from app.purge import HTTPPurger, LoggingPurger, Purger
+from app.newsletter.mail import MailWorker
+from app.newsletter.router import router as newsletter_router
+from app.purge import HTTPPurger, LoggingPurger, Purger, Purgers, attach
 from app.rate_limit import RATE_LIMIT_HEADERS, Counter, MemoryCounter, RateLimitMiddleware, RedisCounter
 from app.request_guards import check_request
+from app.response_cache import PurgeLogFollower, ResponseCache, ResponseCacheMiddleware
+from app.search.admin_router import router as search_admin_router
+from app.search.router import router as search_router
 from app.security_headers import SecurityHeadersMiddleware, docs_csp
+from app.syndication.admin_router import router as webhooks_admin_router
+from app.syndication.router import router as syndication_router
+from app.syndication.sync_router import router as sync_router
+from app.syndication.worker import Worker
 from app.tables.admin_router import router as tables_admin_router
 from app.tables.router import router as tables_router
 from app.taxonomy.admin_router import router as taxonomy_admin_router
 from app.taxonomy.router import router as taxonomy_router
 from app.timelines.admin_router import router as timelines_admin_router
 from app.timelines.router import router as timelines_router
+from app.trending.admin_router import router as trending_admin_router
+from app.trending.router import router as trending_router
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
@@ -74,10 +87,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if follower is not None:
+            follower.start()
+        if worker is not None:
+            worker.start()
+        if mailer is not None:
+            mailer.start()
         yield
+        if mailer is not None:
+            mailer.stop()
+        if worker is not None:
+            worker.stop(timeout=settings.webhook_timeout_seconds + 5)
+        if follower is not None:
+            follower.stop()
         app.state.engine.dispose()
-        if isinstance(app.state.purger, HTTPPurger):
-            app.state.purger.close()
+        if isinstance(cdn_purger, HTTPPurger):
+            cdn_purger.close()
         if isinstance(counter, RedisCounter):
             await counter.close()
 
@@ -90,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        telemetry=None if settings.telemetry else {"tracing": False, "metrics": False, "logs": False},
         dependencies=[Depends(check_request)],
         responses=error_responses(400, 406, 429, 500),
     )
@@ -97,7 +123,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(
         settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
     )
-    app.state.purger = _purger(settings)
+    cdn_purger = make_purger(settings)
+    app.state.response_cache = ResponseCache(settings.response_cache_max_bytes)
+    follower: PurgeLogFollower | None = None
+    if settings.response_cache_enabled:
+        # this process's cache is purged at once by its own writes, and by others' through the purge log
+        app.state.purger = Purgers(app.state.response_cache, cdn_purger)
+        follower = PurgeLogFollower(
+            app.state.engine,
+            app.state.response_cache,
+            interval=settings.purge_log_follow_interval,
+            keep=timedelta(hours=1),
+        )
+    else:
+        app.state.purger = cdn_purger
+    attach(app.state.engine, app.state.purger)
+    # scheduled articles going live and webhook deliveries, when not left to `broadsheet worker`
+    worker = Worker(app.state.engine, settings) if settings.worker_in_process else None
+    # the newsletter outbox, when not left to `broadsheet newsletter send`
+    mailer = MailWorker(app.state.engine, settings) if settings.mail_worker else None
     install_error_handlers(app)
     # outermost last: security headers and CORS wrap everything, 429s included
     app.add_middleware(
@@ -105,6 +149,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         policies=settings.cache_policies,
         minimum_compress_size=settings.compress_minimum_size,
     )
+    if settings.response_cache_enabled:
+        app.add_middleware(
+            ResponseCacheMiddleware,
+            cache=app.state.response_cache,
+            prefixes=("/v1/", "/sitemap.xml", "/sitemaps/"),
+        )
     counter: Counter = (
         RedisCounter(settings.redis_url, settings.rate_limit_namespace)
         if settings.redis_url
@@ -132,21 +182,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tables_router,
         timelines_router,
         home_router,
+        trending_router,
+        search_router,
+        syndication_router,
+        newsletter_router,
     )
     management = (
         articles_admin_router,
         taxonomy_admin_router,
         tables_admin_router,
         timelines_admin_router,
+        trending_admin_router,
+        search_admin_router,
+        webhooks_admin_router,
+        sync_router,
     )
     for router in (*public, *management, auth_router):
         app.include_router(router)
     _install_meta_routes(app)
     _install_docs(app)
+    app.mount("/demo", DemoPages(), name="demo")  # the reference frontend, on the public API only
     return app
 
 
-def _purger(settings: Settings) -> Purger:
+def make_purger(settings: Settings) -> Purger:
+    """The CDN purger the settings ask for (also used by `broadsheet worker`)."""
     if settings.purge_url is None:
         return LoggingPurger()
     return HTTPPurger(

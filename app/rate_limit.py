@@ -40,6 +40,11 @@ DEFAULT_RATE_LIMITS: dict[str, RouteGroupLimits] = {
     "search": RouteGroupLimits(prefixes=["/v1/search"], anonymous=120, keyed=3000),
     "events": RouteGroupLimits(prefixes=["/v1/events"], anonymous=600, keyed=60_000),
     "newsletter": RouteGroupLimits(prefixes=["/v1/newsletter"], anonymous=10, keyed=100),
+    # links in mails: one-click unsubscribes come from the mail provider's few addresses
+    "newsletter-links": RouteGroupLimits(
+        prefixes=["/v1/newsletter/confirm", "/v1/newsletter/unsubscribe"], anonymous=600, keyed=600
+    ),
+    "sitemaps": RouteGroupLimits(prefixes=["/sitemap.xml", "/sitemaps"], anonymous=600, keyed=6000),
     "sync": RouteGroupLimits(prefixes=["/v1/sync"], anonymous=60, keyed=6000),
     "admin": RouteGroupLimits(prefixes=["/v1/admin"], anonymous=60, keyed=3000),
 }

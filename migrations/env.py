@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (fills the metadata)
 from app.config import get_settings
 from app.db import make_engine
+from app.search.models import alembic_include_name
 
 target_metadata = SQLModel.metadata
 
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=alembic_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from app.articles import service
+from app.articles import jsonld, service
 from app.articles.models import (
     PLAIN_BLOCKS,
     Article,
@@ -31,6 +31,7 @@ from app.articles.models import (
     TableBlockInput,
     TimelineBlockInput,
 )
+from app.config import Settings, get_settings
 from app.http_cache import surrogate_entity
 from app.tables import service as tables_service
 from app.tables.models import ContentTable, ContentTablePublic
@@ -38,7 +39,15 @@ from app.taxonomy.models import AuthorPublic, CategoryPublic, TagPublic
 from app.timelines import service as timelines_service
 from app.timelines.models import Timeline, TimelineEvent, TimelineEventPublic, TimelinePublic, TimelineRef
 
-__all__ = ["PLAIN_BLOCKS", "ArticleDetail", "ArticlePreview", "Block", "article_detail", "revision_preview"]
+__all__ = [
+    "PLAIN_BLOCKS",
+    "ArticleDetail",
+    "ArticlePreview",
+    "Block",
+    "article_detail",
+    "public_bodies",
+    "revision_preview",
+]
 
 
 class TableBlock(BaseModel):
@@ -91,6 +100,13 @@ class ArticleDetail(BaseModel):
     authors: list[AuthorPublic]
     blocks: list[Block]
     corrections: list[Correction] = Field(description="Public correction notes, oldest first.")
+    json_ld: dict[str, Any] = Field(
+        description="schema.org `NewsArticle` structured data (JSON-LD) for the article's web page."
+    )
+    json_ld_script: str = Field(
+        description="`json_ld` serialized with `<`, `>` and `&` escaped as `\\u003c`, `\\u003e`, `\\u0026`: "
+        'safe to place verbatim inside `<script type="application/ld+json">`.'
+    )
 
 
 class ArticlePreview(ArticleDetail):
@@ -101,32 +117,49 @@ class ArticlePreview(ArticleDetail):
     revision: int = Field(description="The number of the revision shown.")
 
 
-def article_detail(session: Session, article: Article) -> ArticleDetail:
+def article_detail(session: Session, article: Article, settings: Settings | None = None) -> ArticleDetail:
     """The whole public article; a handful of queries whatever its length."""
     assert article.id is not None
     assert article.published_at is not None
     blocks = service.blocks_by_article(session, [article.id]).get(article.id, [])
     tables = tables_service.public_tables_by_id(session, _table_ids(blocks))
     timelines = timelines_service.public_timelines_by_id(session, _timeline_ids(blocks))
-    category = service.categories_by_id(session, [article.category_id])[article.category_id]
+    category = CategoryPublic.model_validate(
+        service.categories_by_id(session, [article.category_id])[article.category_id]
+    )
+    tags = [
+        TagPublic.model_validate(t)
+        for t in service.tags_by_article(session, [article.id]).get(article.id, [])
+    ]
+    authors = [
+        AuthorPublic.model_validate(a)
+        for a in service.authors_by_article(session, [article.id]).get(article.id, [])
+    ]
+    head = _head(article)
     return ArticleDetail(
-        **_head(article),
+        **head,
         published_at=article.published_at,
-        category=CategoryPublic.model_validate(category),
-        tags=[
-            TagPublic.model_validate(t)
-            for t in service.tags_by_article(session, [article.id]).get(article.id, [])
-        ],
-        authors=[
-            AuthorPublic.model_validate(a)
-            for a in service.authors_by_article(session, [article.id]).get(article.id, [])
-        ],
+        category=category,
+        tags=tags,
+        authors=authors,
         blocks=_body(blocks, tables, timelines),
         corrections=service.public_corrections(session, article.id),
+        **_structured_data(settings, head, article.published_at, category, tags, authors),
     )
 
 
-def revision_preview(session: Session, article: Article, revision: ArticleRevision) -> ArticlePreview:
+def public_bodies(session: Session, article_ids: Sequence[int]) -> dict[int, list[Block]]:
+    """The public body of each of `article_ids` (feeds show many at once), in a fixed number of queries."""
+    stored = service.blocks_by_article(session, article_ids)
+    every = [block for blocks in stored.values() for block in blocks]
+    tables = tables_service.public_tables_by_id(session, _table_ids(every))
+    timelines = timelines_service.public_timelines_by_id(session, _timeline_ids(every))
+    return {article_id: _body(stored.get(article_id, []), tables, timelines) for article_id in article_ids}
+
+
+def revision_preview(
+    session: Session, article: Article, revision: ArticleRevision, settings: Settings | None = None
+) -> ArticlePreview:
     """What `revision` of `article` would look like published: its own snapshot, never the live article.
 
     Tables and timelines are shown as they are now, draft or not, as long as they still belong to it."""
@@ -137,23 +170,55 @@ def revision_preview(session: Session, article: Article, revision: ArticleRevisi
         service.category_by_slug(session, snapshot.category)
         or service.categories_by_id(session, [article.category_id])[article.category_id]
     )
-    tags = service.tags_by_slug(session, snapshot.tags)
-    authors = service.authors_by_slug(session, snapshot.authors)
+    tag_rows = service.tags_by_slug(session, snapshot.tags)
+    author_rows = service.authors_by_slug(session, snapshot.authors)
+    tags = [TagPublic.model_validate(tag_rows[s]) for s in snapshot.tags if s in tag_rows]
+    authors = [AuthorPublic.model_validate(author_rows[s]) for s in snapshot.authors if s in author_rows]
+    head = _head(snapshot)
+    shown_category = CategoryPublic.model_validate(category)
     return ArticlePreview(
-        **_head(snapshot),
+        **head,
         published_at=snapshot.published_at,
         status=snapshot.status,
         revision=revision.number,
-        category=CategoryPublic.model_validate(category),
-        tags=[TagPublic.model_validate(tags[s]) for s in snapshot.tags if s in tags],
-        authors=[AuthorPublic.model_validate(authors[s]) for s in snapshot.authors if s in authors],
+        category=shown_category,
+        tags=tags,
+        authors=authors,
         blocks=_body(
             snapshot.blocks,
             _own_tables(session, ref, _table_ids(snapshot.blocks)),
             _own_timelines(session, ref, _timeline_ids(snapshot.blocks)),
         ),
         corrections=service.public_corrections(session, article.id),
+        **_structured_data(settings, head, snapshot.published_at, shown_category, tags, authors),
     )
+
+
+def _structured_data(
+    settings: Settings | None,
+    head: dict[str, Any],
+    published_at: datetime | None,
+    category: CategoryPublic,
+    tags: list[TagPublic],
+    authors: list[AuthorPublic],
+) -> dict[str, Any]:
+    """The article page's JSON-LD, as data and as text safe inside a `<script>` element."""
+    data = jsonld.news_article(
+        settings or get_settings(),
+        slug=head["slug"],
+        canonical_url=head["canonical_url"],
+        headline=head["title"],
+        description=head["seo"].description,
+        language=head["language"],
+        published_at=published_at,
+        updated_at=head["updated_at"],
+        word_count=head["word_count"],
+        image=head["hero_image"],
+        authors=authors,
+        section=category.name,
+        keywords=[tag.name for tag in tags],
+    )
+    return {"json_ld": data, "json_ld_script": jsonld.script_text(data)}
 
 
 def _head(source: Article | ArticleAdmin) -> dict[str, Any]:

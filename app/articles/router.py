@@ -118,7 +118,7 @@ def get_article(
 ) -> ArticleDetail | RedirectResponse:
     article = service.find_public_article(session, slug)
     if article is not None:
-        return article_detail(session, article)
+        return article_detail(session, article, request.app.state.settings)
     current = service.public_redirect_target(session, slug)
     if current is None:
         raise NotFound(f"No published article has the slug {slug!r}.")
@@ -136,6 +136,7 @@ def get_article(
     responses=error_responses(403, 404),
 )
 def preview_article(
+    request: Request,
     response: Response,
     session: SessionDep,
     token: Annotated[
@@ -149,4 +150,4 @@ def preview_article(
     """The revision the token was made for, draft or not; an expired, revoked or altered token is a 403."""
     response.headers["Cache-Control"] = PREVIEW_CACHE_CONTROL
     article, revision = preview.previewed_revision(session, token)
-    return revision_preview(session, article, revision)
+    return revision_preview(session, article, revision, request.app.state.settings)

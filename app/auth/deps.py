@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Response, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import service
@@ -42,7 +42,30 @@ def require(scope: Scope) -> Callable[[ApiKey], ApiKey]:
     return holding_scope
 
 
+def optional(scope: Scope) -> Callable[..., ApiKey | None]:
+    """A dependency for public routes that give more to a key holding `scope`: None without a key, the key
+    when it holds the scope, 401 for a bad key and 403 for one without the scope.
+
+    The header is read directly rather than through `bearer`, so the route stays public in the OpenAPI
+    document; such a route sets its own `Cache-Control` and `Vary: Authorization`."""
+
+    def key_if_sent(request: Request, session: SessionDep) -> ApiKey | None:
+        authorization = request.headers.get("authorization")
+        if authorization is None:
+            return None
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Send the API key as `Authorization: Bearer <key>`.")
+        key = service.authenticate(session, token.strip())
+        if not service.has_scope(key, scope):
+            raise Forbidden(f"This API key lacks the `{scope}` scope.")
+        return key
+
+    return key_if_sent
+
+
 WriterKey = Annotated[ApiKey, Depends(require(Scope.content_write))]
 PublisherKey = Annotated[ApiKey, Depends(require(Scope.content_publish))]
 DraftReaderKey = Annotated[ApiKey, Depends(require(Scope.content_read_drafts))]
 AdminKey = Annotated[ApiKey, Depends(require(Scope.admin))]
+FullContentKey = Annotated[ApiKey | None, Depends(optional(Scope.partner_full_content))]

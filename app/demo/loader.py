@@ -10,9 +10,11 @@ from app.articles import service as articles_service
 from app.articles.body import PLAIN_BLOCKS
 from app.articles.models import Article, ArticleAuthor, ArticleBase, ArticleBlock, ArticleTag, HeroImage
 from app.demo import content
+from app.search import index as _search_index  # noqa: F401  # indexes what is loaded, as it commits
 from app.tables import service as tables_service
 from app.taxonomy.models import Author, AuthorBase, Category, CategoryBase, Tag, TagBase
 from app.timelines import service as timelines_service
+from app.trending import demo as trending_demo
 
 
 def _ensure_by_slug(
@@ -114,5 +116,6 @@ def load_demo(session: Session) -> Counter[str]:
             dict(session.exec(select(Article.slug, Article.id).where(col(Article.slug).in_(slugs))).all()),
         )
         timelines_service.link_event_articles(session, event_id, [ids[s] for s in slugs if s in ids])
+    trending_demo.load(session, created)
     session.commit()
     return created

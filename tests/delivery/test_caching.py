@@ -21,7 +21,7 @@ _spec = create_app(Settings(database_url="sqlite://")).openapi()
 PUBLIC_GETS = sorted(
     path
     for path, item in _spec["paths"].items()
-    if path.startswith("/v1/") and "get" in item and not item["get"].get("security")
+    if path.startswith(("/v1/", "/sitemap")) and "get" in item and not item["get"].get("security")
 )
 # each public GET: a URL on the demo content, and the kind of resource it answers with
 URLS: dict[str, tuple[str, CacheKind | None]] = {
@@ -44,7 +44,12 @@ URLS: dict[str, tuple[str, CacheKind | None]] = {
     "/v1/lists/{slug}": ("/v1/lists/top-trending", CacheKind.trending),
     "/v1/articles/{slug}/related": (f"/v1/articles/{SEED}/related", CacheKind.trending),
     "/v1/search": ("/v1/search?q=putin", CacheKind.search),
+    "/sitemap.xml": ("/sitemap.xml", CacheKind.feed),
+    "/sitemaps/articles-{page}.xml": ("/sitemaps/articles-1.xml", CacheKind.feed),
+    "/sitemaps/news.xml": ("/sitemaps/news.xml", CacheKind.feed),
     "/v1/preview/{token}": ("", None),  # private: tested below
+    "/v1/newsletter/confirm": ("", None),  # no-store, changes state: tests/newsletter
+    "/v1/newsletter/unsubscribe": ("", None),  # no-store: tests/newsletter
     **{
         f"/v1/feeds/{scope}{file}": (f"/v1/feeds/{example}{file}", CacheKind.feed)
         for scope, example in (

@@ -1,0 +1,210 @@
+"""Keeps the search index in step with every write, in the write's own transaction.
+
+Every ORM flush notes which articles its rows belong to (an article, its blocks, tables, timelines, events);
+just before the transaction commits, those articles' documents are rebuilt from what is now stored. No write
+path can forget the index, and a rolled-back write leaves it as it was. Bulk loaders call `rebuild`."""
+
+import html
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, event, insert, select, text
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
+
+from app.articles.models import Article, ArticleBlock
+from app.search.models import FTS_TABLE, SearchDocument, SearchType
+from app.tables.models import ContentTable
+from app.timelines.models import Timeline, TimelineEvent
+
+PENDING_ARTICLES = "search_reindex_articles"
+PENDING_TIMELINES = "search_reindex_timelines"
+MAX_TITLE, MAX_LEAD, MAX_BODY = 1_000, 10_000, 200_000  # a tsvector holds at most 1 MB
+BATCH = 500
+_TAG = re.compile(r"<[^>]*>")
+# snippets mark matches with these: they must never occur in indexed text
+MARK_START, MARK_END = "\x02", "\x03"
+_MARKERS = str.maketrans("", "", MARK_START + MARK_END)
+
+_documents: Table = SearchDocument.__table__  # type: ignore[attr-defined]
+_articles: Table = Article.__table__  # type: ignore[attr-defined]
+_blocks: Table = ArticleBlock.__table__  # type: ignore[attr-defined]
+_tables: Table = ContentTable.__table__  # type: ignore[attr-defined]
+_timelines: Table = Timeline.__table__  # type: ignore[attr-defined]
+_events: Table = TimelineEvent.__table__  # type: ignore[attr-defined]
+
+
+def plain_text(fragment: str) -> str:
+    """Inline HTML as the words a reader sees."""
+    return html.unescape(_TAG.sub(" ", fragment))
+
+
+def _clean(parts: Iterable[Any], limit: int) -> str:
+    text = "\n".join(str(p) for p in parts if p not in (None, ""))
+    return text.translate(_MARKERS)[:limit]
+
+
+def _block_texts(data: dict[str, Any]) -> list[Any]:
+    """The readable text of a plain body block (heading, paragraph, list, quote, image, embed)."""
+    return [
+        data.get("text"),
+        plain_text(data.get("html") or ""),
+        *(data.get("items") or []),
+        data.get("attribution"),
+        data.get("caption"),
+        data.get("alt"),
+        data.get("title"),
+    ]
+
+
+def _document(
+    kind: SearchType, ref_id: int, article_id: int, title: Any, lead: Iterable[Any], body: Any
+) -> dict[str, Any]:
+    return {
+        "kind": kind.value,
+        "ref_id": ref_id,
+        "article_id": article_id,
+        "title": _clean([title], MAX_TITLE),
+        "lead": _clean(lead, MAX_LEAD),
+        "body": _clean(body, MAX_BODY),
+    }
+
+
+def documents(connection: Connection, article_ids: list[int]) -> list[dict[str, Any]]:
+    """The search documents of these articles as stored now: each article, its tables, its events."""
+    texts: dict[int, list[Any]] = defaultdict(list)
+    for article_id, data in connection.execute(
+        select(_blocks.c.article_id, _blocks.c.data)
+        .where(
+            _blocks.c.article_id.in_(article_ids),
+            _blocks.c.table_id.is_(None),
+            _blocks.c.timeline_id.is_(None),
+        )
+        .order_by(_blocks.c.article_id, _blocks.c.position)
+    ):
+        texts[article_id] += _block_texts(data or {})
+    docs = [
+        _document(SearchType.article, a.id, a.id, a.title, [a.standfirst, a.focus_keyword], texts[a.id])
+        for a in connection.execute(
+            select(
+                _articles.c.id, _articles.c.title, _articles.c.standfirst, _articles.c.focus_keyword
+            ).where(_articles.c.id.in_(article_ids))
+        )
+    ]
+    for t in connection.execute(
+        select(
+            _tables.c.id,
+            _tables.c.article_id,
+            _tables.c.title,
+            _tables.c.caption,
+            _tables.c.columns,
+            _tables.c.rows,
+        ).where(_tables.c.article_id.in_(article_ids))
+    ):
+        cells = [" ".join(str(c.get("label", "")) for c in t.columns or [])]
+        cells += [" ".join(str(cell) for cell in row if cell is not None) for row in t.rows or []]
+        docs.append(_document(SearchType.table, t.id, t.article_id, t.title, [t.caption], cells))
+    for e in connection.execute(
+        select(
+            _events.c.id,
+            _timelines.c.article_id,
+            _events.c.milestone,
+            _events.c.what_changed,
+            _events.c.label,
+        )
+        .join(_timelines, _timelines.c.id == _events.c.timeline_id)
+        .where(_timelines.c.article_id.in_(article_ids))
+    ):
+        docs.append(_document(SearchType.event, e.id, e.article_id, e.milestone, [e.what_changed], [e.label]))
+    return docs
+
+
+def reindex(connection: Connection, article_ids: Iterable[int]) -> None:
+    """Replace the documents of these articles (a deleted article's simply go).
+
+    The articles' rows are locked first (PostgreSQL; SQLite has one writer anyway), so two transactions
+    reindexing one article, say after edits to two of its tables, take turns instead of colliding."""
+    for batch in _batches(sorted(set(article_ids)), BATCH):
+        # FOR NO KEY UPDATE: it waits for another reindex, not for inserts of rows referencing the article
+        lock = select(_articles.c.id).where(_articles.c.id.in_(batch)).with_for_update(key_share=True)
+        connection.execute(lock)
+        connection.execute(delete(_documents).where(_documents.c.article_id.in_(batch)))
+        docs = documents(connection, batch)
+        if docs:
+            connection.execute(insert(_documents), docs)
+
+
+def rebuild(connection: Connection, batch_size: int = BATCH) -> int:
+    """Index every article from scratch (migrations and bulk loads); the number of documents made."""
+    connection.execute(delete(_documents))
+    made = 0
+    last = 0
+    while True:
+        ids = list(
+            connection.execute(
+                select(_articles.c.id).where(_articles.c.id > last).order_by(_articles.c.id).limit(batch_size)
+            ).scalars()
+        )
+        if not ids:
+            return made
+        docs = documents(connection, ids)
+        if docs:
+            connection.execute(insert(_documents), docs)
+        made += len(docs)
+        last = ids[-1]
+
+
+def optimize(connection: Connection) -> None:
+    """After a bulk load: SQLite merges the FTS5 index into one segment, which later queries read faster."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+
+
+def _batches(items: list[int], size: int) -> Iterator[list[int]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- following the ORM's writes --------------------------------------------------------------------------
+
+
+def _note_flushed(session: OrmSession, flush_context: UOWTransaction) -> None:
+    articles: set[int] = session.info.setdefault(PENDING_ARTICLES, set())
+    timelines: set[int] = session.info.setdefault(PENDING_TIMELINES, set())
+    for row in chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, Article) and row.id is not None:
+            articles.add(row.id)
+        elif isinstance(row, ArticleBlock | ContentTable | Timeline):
+            articles.add(row.article_id)
+        elif isinstance(row, TimelineEvent):
+            timelines.add(row.timeline_id)
+
+
+def _reindex_before_commit(session: OrmSession) -> None:
+    session.flush()  # a commit flushes after this hook: flush first, so every change is noted
+    articles: set[int] = session.info.pop(PENDING_ARTICLES, set())
+    timelines: set[int] = session.info.pop(PENDING_TIMELINES, set())
+    if not articles and not timelines:
+        return
+    connection = session.connection()
+    if timelines:
+        articles |= set(
+            connection.execute(
+                select(_timelines.c.article_id).where(_timelines.c.id.in_(timelines))
+            ).scalars()
+        )
+    reindex(connection, articles)
+
+
+def _forget(session: OrmSession) -> None:
+    session.info.pop(PENDING_ARTICLES, None)
+    session.info.pop(PENDING_TIMELINES, None)
+
+
+event.listen(OrmSession, "after_flush", _note_flushed)
+event.listen(OrmSession, "before_commit", _reindex_before_commit)
+event.listen(OrmSession, "after_rollback", _forget)

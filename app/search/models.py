@@ -1,0 +1,198 @@
+"""The search index (one document per article, theme table and timeline event), editors' related-article
+overrides, and what the search and related endpoints answer.
+
+The full-text machinery is not a plain table, so it is created by DDL attached to `searchdocument`: an FTS5
+table kept in step by triggers on SQLite, a generated `tsvector` column with a GIN index on PostgreSQL. The
+migration creates the same; `alembic_include_name` tells Alembic's drift check to leave them alone."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
+from sqlalchemy import DDL, CheckConstraint, String, Text, UniqueConstraint, event
+from sqlmodel import Column, Field, SQLModel
+
+from app.articles.models import ArticleRef, ArticleSummary
+from app.db import UTCDateTime, utcnow
+from app.http_cache import entity_key
+from app.purge import Change, purge_rule
+from app.taxonomy.models import WriteBody
+from app.timelines.models import TimelineRef
+
+TEXT_CONFIG = "english"  # PostgreSQL's stemming configuration; SQLite uses the Porter stemmer alike
+FTS_TABLE = "searchdocument_fts"
+SEARCH_VECTOR = "search_vector"
+SEARCH_VECTOR_INDEX = "ix_searchdocument_search_vector"
+
+
+def alembic_include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's drift check leaves the full-text objects alone: the FTS5 table (and its shadow tables, all
+    named after it), the tsvector column and its index. DDL below and the migration create them."""
+    if type_ == "table":
+        return not (name or "").startswith(FTS_TABLE)
+    return not (type_ == "column" and name == SEARCH_VECTOR) and not (
+        type_ == "index" and name == SEARCH_VECTOR_INDEX
+    )
+
+
+class SearchType(StrEnum):
+    article = "article"
+    table = "table"
+    event = "event"
+
+
+class SearchDocument(SQLModel, table=True):
+    """The searchable text of one article, table or event; rebuilt with its article on every write.
+
+    Every document is indexed whatever its article's status: visibility is decided when searching, so an
+    article scheduled for later is found the moment its time comes, with no reindex."""
+
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id"),
+        CheckConstraint("kind IN ('article', 'table', 'event')", name="kind_known"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_column=Column(String(8), nullable=False))
+    ref_id: int = Field(description="The id of the article, table or event.")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    lead: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+
+
+_doc = SearchDocument.__tablename__
+SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, lead, body, content='{_doc}', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
+    f"CREATE TRIGGER {_doc}_ai AFTER INSERT ON {_doc} BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body) VALUES (new.id, new.title, new.lead, new.body); END",
+    f"CREATE TRIGGER {_doc}_ad AFTER DELETE ON {_doc} BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body) "
+    "VALUES ('delete', old.id, old.title, old.lead, old.body); END",
+    f"CREATE TRIGGER {_doc}_au AFTER UPDATE ON {_doc} BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body) "
+    "VALUES ('delete', old.id, old.title, old.lead, old.body); "
+    f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body) VALUES (new.id, new.title, new.lead, new.body); END",
+)
+SQLITE_DROP = (
+    f"DROP TRIGGER IF EXISTS {_doc}_au",
+    f"DROP TRIGGER IF EXISTS {_doc}_ad",
+    f"DROP TRIGGER IF EXISTS {_doc}_ai",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+POSTGRES_DDL = (
+    f"ALTER TABLE {_doc} ADD COLUMN {SEARCH_VECTOR} tsvector GENERATED ALWAYS AS ("
+    f"setweight(to_tsvector('{TEXT_CONFIG}'::regconfig, title), 'A') || "
+    f"setweight(to_tsvector('{TEXT_CONFIG}'::regconfig, lead), 'B') || "
+    f"setweight(to_tsvector('{TEXT_CONFIG}'::regconfig, body), 'C')) STORED",
+    f"CREATE INDEX {SEARCH_VECTOR_INDEX} ON {_doc} USING gin ({SEARCH_VECTOR})",
+)
+POSTGRES_DROP = (
+    f"DROP INDEX IF EXISTS {SEARCH_VECTOR_INDEX}",
+    f"ALTER TABLE {_doc} DROP COLUMN IF EXISTS {SEARCH_VECTOR}",
+)
+_table = SearchDocument.__table__  # type: ignore[attr-defined]
+for _statement in SQLITE_DDL:
+    event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRES_DDL:
+    event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+event.listen(_table, "before_drop", DDL(SQLITE_DROP[-1]).execute_if(dialect="sqlite"))
+
+
+class OverrideKind(StrEnum):
+    pin = "pin"
+    exclude = "exclude"
+
+
+class RelatedOverride(SQLModel, table=True):
+    """An editor's choice for an article's related list: pin another article (in order), or exclude one."""
+
+    __table_args__ = (
+        UniqueConstraint("article_id", "related_id"),
+        CheckConstraint("kind IN ('pin', 'exclude')", name="kind_known"),
+        CheckConstraint("article_id <> related_id", name="not_itself"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    related_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    kind: str = Field(sa_column=Column(String(8), nullable=False))
+    position: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+@purge_rule(RelatedOverride)
+def _override_purges(row: RelatedOverride, change: Change) -> list[str]:
+    return [entity_key("article", row.article_id)]
+
+
+# --- what the endpoints answer ------------------------------------------------------------------------
+
+
+class SearchHit(BaseModel):
+    """One match: an article, a theme table or a timeline event, with the article it belongs to."""
+
+    type: SearchType
+    id: int = PydanticField(description="The id of the article, table or event.")
+    title: str = PydanticField(description="The article's or table's title, or the event's milestone.")
+    snippet: str = PydanticField(
+        description="HTML: an excerpt with the matched words in `<mark>`…`</mark>`, everything else escaped."
+    )
+    score: float = PydanticField(description="Relevance; higher is better. Comparable within one query only.")
+    url: str = PydanticField(description="Where the match is served: its article, table or timeline.")
+    published_at: datetime = PydanticField(description="When its article was published.")
+    category_slug: str
+    article: ArticleRef
+    timeline: TimelineRef | None = PydanticField(default=None, description="For an event: its timeline.")
+
+
+class RelatedReasons(BaseModel):
+    """Why an article is related: the parts of its score."""
+
+    pinned: bool = PydanticField(description="Placed by an editor, ahead of the computed ones.")
+    shared_tags: list[str] = PydanticField(description="Slugs of the tags both articles carry.")
+    same_category: bool
+    text_similarity: float = PydanticField(
+        description="0 to 1: how well its text matches the article's key terms (1: as well as the article)."
+    )
+    published_days_apart: float = PydanticField(description="Days between the two publish times.")
+
+
+class RelatedArticle(ArticleSummary):
+    score: float = PydanticField(description="0 to 1, the weighted sum of the reasons.")
+    reasons: RelatedReasons
+
+
+Id = Annotated[int, PydanticField(ge=1, le=2**31 - 1)]
+MAX_PINS = 20
+MAX_EXCLUDES = 200
+
+
+class RelatedOverridesWrite(WriteBody):
+    """The whole set of an article's related-article overrides (PUT replaces it)."""
+
+    pins: list[Id] = Field(
+        default_factory=list,
+        max_length=MAX_PINS,
+        description="Ids of articles shown first, in this order (only while they are public).",
+    )
+    excludes: list[Id] = Field(
+        default_factory=list, max_length=MAX_EXCLUDES, description="Ids of articles never shown as related."
+    )
+
+
+class OverrideRef(BaseModel):
+    id: int
+    slug: str
+    title: str
+    status: str
+
+
+class RelatedOverridesAdmin(BaseModel):
+    article_id: int
+    pins: list[OverrideRef] = PydanticField(description="In the order they are shown.")
+    excludes: list[OverrideRef] = PydanticField(description="By id.")

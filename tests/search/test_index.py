@@ -1,0 +1,171 @@
+"""The index follows every write made through the management API, in the write's own transaction."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.search import index
+from tests.factories import key_headers, make_category, make_tag
+from tests.search.helpers import documents_of, found, story
+
+
+@pytest.fixture
+def editor(session: Session) -> dict[str, str]:
+    make_category(session, slug="world")
+    make_tag(session, slug="wildlife")
+    return key_headers(session, "content:write", "content:publish", name="editor")
+
+
+def _etag(resource: dict[str, Any], kind: str = "article") -> str:
+    return f'"{kind}-{resource["id"]}-v{resource["version"]}"'
+
+
+def _write(client: TestClient, method: str, url: str, headers: dict[str, str], **kw: Any) -> dict[str, Any]:
+    response = client.request(method, url, headers=headers, **kw)
+    assert response.status_code in (200, 201, 204), response.text
+    return response.json() if response.content else {}
+
+
+def _article(client: TestClient, editor: dict[str, str], **fields: Any) -> dict[str, Any]:
+    body = {
+        "slug": "quokka-census",
+        "title": "Quokka census",
+        "standfirst": "Counting on an island.",
+        "category": "world",
+        "tags": ["wildlife"],
+        "blocks": [{"type": "paragraph", "html": "Rangers counted <em>marsupials</em> at dawn."}],
+        **fields,
+    }
+    return _write(client, "POST", "/v1/admin/articles", editor, json=body)
+
+
+def _publish(client: TestClient, editor: dict[str, str], article: dict[str, Any]) -> dict[str, Any]:
+    url = f"/v1/admin/articles/{article['id']}/publish"
+    return _write(client, "POST", url, {**editor, "If-Match": _etag(article)})
+
+
+def test_an_article_is_found_from_publication_until_it_leaves(
+    client: TestClient, session: Session, editor: dict[str, str]
+) -> None:
+    draft = _article(client, editor)
+    assert documents_of(session, draft["id"]) == [("article", draft["id"])]  # indexed, not yet shown
+    assert found(client, "quokka") == []
+    article = _publish(client, editor, draft)
+    assert found(client, "quokka") == [("article", article["id"])]
+    assert found(client, "marsupials") == [("article", article["id"])]
+
+    patch = {"title": "Wombat census", "blocks": [{"type": "paragraph", "html": "Burrows everywhere."}]}
+    url = f"/v1/admin/articles/{article['id']}"
+    article = _write(client, "PATCH", url, {**editor, "If-Match": _etag(article)}, json=patch)
+    assert found(client, "wombat") == [("article", article["id"])]
+    assert found(client, "quokka") == []
+    assert found(client, "marsupials") == []
+    assert found(client, "burrows") == [("article", article["id"])]
+
+    unpublished = _write(client, "POST", f"{url}/unpublish", {**editor, "If-Match": _etag(article)})
+    assert found(client, "wombat") == []
+    article = _publish(client, editor, unpublished)
+    assert found(client, "wombat") == [("article", article["id"])]
+    _write(client, "DELETE", url, {**editor, "If-Match": _etag(article)})
+    assert found(client, "wombat") == []
+    assert documents_of(session, article["id"]) == []
+
+
+def test_a_refused_write_leaves_the_index_as_it_was(
+    client: TestClient, session: Session, editor: dict[str, str]
+) -> None:
+    article = _publish(client, editor, _article(client, editor))
+    _article(client, editor, slug="other", title="Other")
+    response = client.patch(
+        f"/v1/admin/articles/{article['id']}",
+        headers={**editor, "If-Match": _etag(article)},
+        json={"title": "Numbat census", "slug": "other"},
+    )
+    assert response.status_code == 409
+    assert found(client, "numbat") == []
+    assert found(client, "quokka") == [("article", article["id"])]
+
+
+def test_tables_follow_their_writes(client: TestClient, session: Session, editor: dict[str, str]) -> None:
+    article = _publish(client, editor, _article(client, editor))
+    body = {
+        "title": "Island counts",
+        "caption": "By the ranger station",
+        "columns": [{"key": "species", "label": "Species", "type": "text"}],
+        "rows": [["Quokka"], ["Skink"]],
+    }
+    table = _write(client, "POST", f"/v1/admin/articles/{article['id']}/tables", editor, json=body)
+    assert found(client, "skink") == [("table", table["id"])]
+    url = f"/v1/admin/tables/{table['id']}"
+    table = _write(
+        client, "PATCH", url, {**editor, "If-Match": _etag(table, "table")}, json={"rows": [["Gecko"]]}
+    )
+    assert found(client, "skink") == []
+    assert found(client, "gecko") == [("table", table["id"])]
+    _write(client, "DELETE", url, {**editor, "If-Match": _etag(table, "table")})
+    assert found(client, "gecko") == []
+
+
+def test_timeline_events_follow_their_writes(
+    client: TestClient, session: Session, editor: dict[str, str]
+) -> None:
+    article = _publish(client, editor, _article(client, editor))
+    first = {"date": "2024-10-01", "precision": "month", "label": "October 2024", "milestone": "Ferry began"}
+    timeline = _write(
+        client,
+        "POST",
+        f"/v1/admin/articles/{article['id']}/timelines",
+        editor,
+        json={"slug": "island-line", "title": "Island milestones", "events": [first]},
+    )
+    [ferry] = timeline["events"]
+    assert found(client, "ferry") == [("event", ferry["id"])]
+    lighthouse = _write(
+        client,
+        "POST",
+        f"/v1/admin/timelines/{timeline['id']}/events",
+        editor,
+        json={"date": "2025-03-01", "label": "March 2025", "milestone": "Lighthouse restored"},
+    )
+    assert found(client, "lighthouse") == [("event", lighthouse["id"])]
+    url = f"/v1/admin/timeline-events/{ferry['id']}"
+    ferry = _write(
+        client,
+        "PATCH",
+        url,
+        {**editor, "If-Match": _etag(ferry, "timeline-event")},
+        json={"milestone": "Seaplane began", "what_changed": "Faster crossings"},
+    )
+    assert found(client, "ferry") == []
+    assert found(client, "seaplane crossings") == [("event", ferry["id"])]
+    _write(client, "DELETE", url, {**editor, "If-Match": _etag(ferry, "timeline-event")})
+    assert found(client, "seaplane") == []
+    assert found(client, "lighthouse") == [("event", lighthouse["id"])]
+
+
+def test_rebuild_indexes_everything_from_scratch(session: Session) -> None:
+    first = story(session, "Harbour seals", "Pups on the beach")
+    second = story(session, "Harbour cranes", "Steel and cable")
+    session.execute(text("DELETE FROM searchdocument"))
+    session.commit()
+    assert documents_of(session, first.id) == []
+    made = index.rebuild(session.connection())
+    session.commit()
+    assert made == 2
+    assert documents_of(session, first.id) == [("article", first.id)]
+    assert documents_of(session, second.id) == [("article", second.id)]
+
+
+def test_the_sqlite_full_text_table_stays_consistent(session: Session) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("FTS5 is SQLite's")
+    article = story(session, "Harbour seals", "Pups on the beach")
+    article.title = "Harbour sea lions"
+    session.add(article)
+    session.commit()
+    session.delete(article)
+    session.commit()
+    session.execute(text("INSERT INTO searchdocument_fts(searchdocument_fts) VALUES ('integrity-check')"))
