@@ -145,7 +145,7 @@ class ResponseCacheMiddleware:
         head = scope["method"] == "HEAD"
         entry = self.cache.get(key)
         if entry is None:
-            entry = await self._fill(scope, receive, send, key, head)
+            entry = await self._fill(scope, receive, send, key, head, if_none_match)
             if entry is None:
                 return
         if if_none_match is not None and etag_matches(if_none_match, entry.etag):
@@ -157,7 +157,13 @@ class ResponseCacheMiddleware:
         await send({"type": "http.response.body", "body": b"" if head else entry.body})
 
     async def _fill(
-        self, scope: Scope, receive: Receive, send: Send, key: CacheKey, head: bool
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: CacheKey,
+        head: bool,
+        if_none_match: str | None,
     ) -> Entry | None:
         """Ask the inner layers for the full answer (as a plain GET); keep it when it is public.
 
@@ -178,8 +184,16 @@ class ResponseCacheMiddleware:
                 return
             assert start is not None
             entry = self._entry(start, b"".join(chunks))
-            if entry is None:
+            if entry is None:  # not for this cache: answered as the inner layers would have
                 passed_through = True
+                etag = Headers(raw=start["headers"]).get("etag")
+                if start["status"] == 200 and if_none_match and etag and etag_matches(if_none_match, etag):
+                    kept = [
+                        (k, v) for k, v in start["headers"] if k.decode("latin-1") in REVALIDATION_HEADERS
+                    ]
+                    await send({"type": "http.response.start", "status": 304, "headers": kept})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
                 await send(start)
                 await send({"type": "http.response.body", "body": b"" if head else b"".join(chunks)})
                 return

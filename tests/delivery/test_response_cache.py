@@ -154,3 +154,18 @@ def test_another_process_sees_a_write_within_a_second(database_url: str, tmp_pat
         while _get(f"{reader}/v1/articles/shared")[1]["title"] != "After":
             assert time.monotonic() - changed < 1.0, "the other process served the old version for 1 s"
             time.sleep(0.02)
+
+
+def test_answers_it_does_not_keep_still_revalidate(client: TestClient, session: Session, app: Any) -> None:
+    draft = make_article(session, slug="draft", status="draft")
+    editor = key_headers(session, "content:write", "content:read-drafts")
+    token = client.post(f"/v1/admin/articles/{draft.id}/preview-token", json={}, headers=editor).json()[
+        "token"
+    ]
+    preview = client.get(f"/v1/preview/{token}")
+    assert preview.status_code == 200
+    assert preview.headers["cache-control"] == "private, no-store"
+    again = client.get(f"/v1/preview/{token}", headers={"If-None-Match": preview.headers["etag"]})
+    assert again.status_code == 304
+    assert again.headers["etag"] == preview.headers["etag"]
+    assert len(app.state.response_cache) == 0
