@@ -9,6 +9,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
+from app.articles import changes
 from app.db import JSONType, UTCDateTime, utcnow, version_column
 from app.http_cache import ARTICLES_LIST, TABLES_LIST, TIMELINES_LIST, entity_key, surrogate_entity
 from app.params import UtcTime
@@ -550,3 +551,9 @@ def _purges_its_article(row: Any, change: Change) -> list[str]:
 
 for _model in (ArticleTag, ArticleAuthor, ArticleBlock, ArticleSlugRedirect, ArticleCorrection):
     purge_rule(_model)(_purges_its_article)
+
+# --- the articles a transaction touched, for the domains that follow every article write -----------------
+
+changes.belongs_to_article(Article, lambda article: article.id)
+for _model in (ArticleTag, ArticleAuthor, ArticleBlock, ArticleCorrection):
+    changes.belongs_to_article(_model, lambda row: row.article_id)

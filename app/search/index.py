@@ -8,20 +8,18 @@ import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import chain, islice
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, event, insert, select, text
+from sqlalchemy import Connection, Table, delete, insert, select, text
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import UOWTransaction
 
+from app.articles import changes
 from app.articles.models import Article, ArticleBlock
 from app.search.models import FTS_TABLE, SearchDocument, SearchType
 from app.tables.models import ContentTable
 from app.timelines.models import Timeline, TimelineEvent
 
-PENDING_ARTICLES = "search_reindex_articles"
-PENDING_TIMELINES = "search_reindex_timelines"
 MAX_TITLE, MAX_LEAD, MAX_BODY = 1_000, 10_000, 200_000  # a tsvector holds at most 1 MB
 BATCH = 500
 _TAG = re.compile(r"<[^>]*>")
@@ -172,39 +170,9 @@ def _batches(items: list[int], size: int) -> Iterator[list[int]]:
 # --- following the ORM's writes --------------------------------------------------------------------------
 
 
-def _note_flushed(session: OrmSession, flush_context: UOWTransaction) -> None:
-    articles: set[int] = session.info.setdefault(PENDING_ARTICLES, set())
-    timelines: set[int] = session.info.setdefault(PENDING_TIMELINES, set())
-    for row in chain(session.new, session.dirty, session.deleted):
-        if isinstance(row, Article) and row.id is not None:
-            articles.add(row.id)
-        elif isinstance(row, ArticleBlock | ContentTable | Timeline):
-            articles.add(row.article_id)
-        elif isinstance(row, TimelineEvent):
-            timelines.add(row.timeline_id)
+def _reindex_touched(session: OrmSession, articles: set[int]) -> None:
+    """Rebuild the documents of the articles a transaction touched, in that transaction."""
+    reindex(session.connection(), articles)
 
 
-def _reindex_before_commit(session: OrmSession) -> None:
-    session.flush()  # a commit flushes after this hook: flush first, so every change is noted
-    articles: set[int] = session.info.pop(PENDING_ARTICLES, set())
-    timelines: set[int] = session.info.pop(PENDING_TIMELINES, set())
-    if not articles and not timelines:
-        return
-    connection = session.connection()
-    if timelines:
-        articles |= set(
-            connection.execute(
-                select(_timelines.c.article_id).where(_timelines.c.id.in_(timelines))
-            ).scalars()
-        )
-    reindex(connection, articles)
-
-
-def _forget(session: OrmSession) -> None:
-    session.info.pop(PENDING_ARTICLES, None)
-    session.info.pop(PENDING_TIMELINES, None)
-
-
-event.listen(OrmSession, "after_flush", _note_flushed)
-event.listen(OrmSession, "before_commit", _reindex_before_commit)
-event.listen(OrmSession, "after_rollback", _forget)
+changes.follow_articles(_reindex_touched)

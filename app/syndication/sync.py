@@ -30,7 +30,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -39,7 +38,6 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
-    event,
     exists,
     false,
     func,
@@ -48,18 +46,15 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, col
 from sqlmodel import select as select_rows
 
+from app.articles import changes
 from app.articles import service as articles_service
 from app.articles.body import ArticleDetail, article_detail
 from app.articles.models import (
     PUBLIC_STATES,
     Article,
-    ArticleAuthor,
-    ArticleBlock,
-    ArticleCorrection,
     ArticleSummary,
     ArticleTag,
 )
@@ -82,12 +77,9 @@ from app.syndication.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from app.tables.models import ContentTable
 from app.taxonomy.models import Category, Tag
-from app.timelines.models import Timeline, TimelineEvent
+from app.timelines.models import Timeline
 
-PENDING_ARTICLES = "sync_articles"
-PENDING_TIMELINES = "sync_timelines"
 LOG_LOCK = 7_236_832_903_185_925_993  # the pg_advisory_xact_lock key of the log's writers
 ANNOUNCE_BATCH = 500
 
@@ -394,43 +386,12 @@ def baseline(connection: Connection, now: datetime | None = None) -> int:
 # --- following the ORM's writes --------------------------------------------------------------------------
 
 
-_ARTICLE_PARTS = (ArticleBlock, ArticleTag, ArticleAuthor, ArticleCorrection, ContentTable, Timeline)
-
-
-def _note_flushed(session: OrmSession, flush_context: UOWTransaction) -> None:
-    articles: set[int] = session.info.setdefault(PENDING_ARTICLES, set())
-    timelines: set[int] = session.info.setdefault(PENDING_TIMELINES, set())
-    for row in chain(session.new, session.dirty, session.deleted):
-        if isinstance(row, Article):
-            if row.id is not None:
-                articles.add(row.id)
-        elif isinstance(row, _ARTICLE_PARTS):
-            articles.add(row.article_id)
-        elif isinstance(row, TimelineEvent):
-            timelines.add(row.timeline_id)
-
-
-def _record_before_commit(session: OrmSession) -> None:
-    session.flush()  # a commit flushes after this hook: flush first, so every change is noted
-    articles: set[int] = session.info.pop(PENDING_ARTICLES, set())
-    timelines: set[int] = session.info.pop(PENDING_TIMELINES, set())
-    if not articles and not timelines:
-        return
-    if timelines:
-        articles |= set(
-            session.execute(select(_timelines.c.article_id).where(_timelines.c.id.in_(timelines))).scalars()
-        )
+def _record_touched(session: OrmSession, articles: set[int]) -> None:
+    """Log what partners must hear of the articles a transaction touched, in that transaction."""
     record_changes(cast(Session, session), articles)
 
 
-def _forget(session: OrmSession) -> None:
-    session.info.pop(PENDING_ARTICLES, None)
-    session.info.pop(PENDING_TIMELINES, None)
-
-
-event.listen(OrmSession, "after_flush", _note_flushed)
-event.listen(OrmSession, "before_commit", _record_before_commit)
-event.listen(OrmSession, "after_rollback", _forget)
+changes.follow_articles(_record_touched)
 
 
 # --- reading the log: GET /v1/sync -----------------------------------------------------------------------

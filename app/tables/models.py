@@ -9,6 +9,7 @@ from pydantic import StrictInt, StrictStr
 from sqlalchemy import Index
 from sqlmodel import Column, Field, SQLModel
 
+from app.articles import changes
 from app.articles.models import ArticleRef
 from app.db import JSONType, UTCDateTime, utcnow, version_column
 from app.http_cache import TABLES_LIST, entity_key, surrogate_entity
@@ -108,6 +109,9 @@ class ContentTableAdmin(ContentTableBase):
 # --- delivery: what these are in a response, and what a change of them purges --------------------------
 
 surrogate_entity("table", ContentTablePublic)
+
+
+changes.belongs_to_article(ContentTable, lambda table: table.article_id)
 
 
 @purge_rule(ContentTable)

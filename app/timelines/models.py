@@ -2,15 +2,17 @@
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field as PydanticField
 from pydantic import model_validator
-from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Connection, Index, String, UniqueConstraint, select
 from sqlmodel import Column, Field, SQLModel
 
+from app.articles import changes
 from app.articles.models import ArticleRef
 from app.db import JSONType, UTCDateTime, utcnow, version_column
 from app.http_cache import TIMELINES_LIST, entity_key, surrogate_entity
@@ -231,6 +233,15 @@ class TimelineAdmin(TimelineBase):
 # --- delivery: what these are in a response, and what a change of them purges --------------------------
 
 surrogate_entity("timeline", TimelineRef, TimelineSummary, TimelinePublic)
+
+
+def _articles_of_timelines(connection: Connection, timeline_ids: set[int]) -> Iterable[int]:
+    table = Timeline.__table__  # type: ignore[attr-defined]
+    return connection.execute(select(table.c.article_id).where(table.c.id.in_(timeline_ids))).scalars()
+
+
+changes.belongs_to_article(Timeline, lambda timeline: timeline.article_id)
+changes.belongs_through(TimelineEvent, "timeline", lambda event: event.timeline_id, _articles_of_timelines)
 
 
 @purge_rule(Timeline)
