@@ -93,16 +93,16 @@ test: lint browser
 ifeq ($(origin TEST_DATABASE_URL),undefined)
 	@if $(BIN)/python -c "$$CREATE_TEST_DATABASE" '$(DEFAULT_TEST_DATABASE_URL)'; then \
 		echo "TEST_DATABASE_URL=$(DEFAULT_TEST_DATABASE_URL)"; \
-		echo "$(BIN)/pytest -n 2 $(PYTEST_ARGS)"; \
-		TEST_DATABASE_URL='$(DEFAULT_TEST_DATABASE_URL)' $(BIN)/pytest -n 2 $(PYTEST_ARGS); \
+		echo "$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)"; \
+		TEST_DATABASE_URL='$(DEFAULT_TEST_DATABASE_URL)' $(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS); \
 	else \
 		echo "WARNING: PostgreSQL is not reachable on 127.0.0.1:5432; running the SQLite tier only." >&2; \
 		echo "         Start PostgreSQL or set TEST_DATABASE_URL to run every test on PostgreSQL too." >&2; \
-		env -u TEST_DATABASE_URL $(BIN)/pytest -n 2 $(PYTEST_ARGS); \
+		env -u TEST_DATABASE_URL $(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS); \
 	fi
 else
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/python -c "$$CREATE_TEST_DATABASE" "$$TEST_DATABASE_URL"; fi
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)
 endif
 
 clean:

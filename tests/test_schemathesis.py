@@ -53,7 +53,7 @@ def test_operation_conforms_to_its_schema(
         headers = {"Authorization": f"Bearer {admin_key}"}
 
     # the PostgreSQL tier runs the same code paths: fewer examples there keep CI well under its budget
-    examples = 60 if app.state.settings.database_url.startswith("sqlite") else 25
+    examples = 30 if app.state.settings.database_url.startswith("sqlite") else 15
 
     # the key is fixed in the strategy, so negative cases never have their one flaw papered over
     @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
