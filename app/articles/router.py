@@ -12,12 +12,19 @@ from app.articles.preview import PREVIEW_TOKEN_MAX_LENGTH
 from app.articles.service import ArticleSort
 from app.db import SessionDep
 from app.errors import BadRequest, NotFound, error_responses
-from app.http_cache import ARTICLES_LIST, CacheKind, PublicRouter, add_surrogate_keys, cache_as, entity_keys
+from app.http_cache import (
+    ARTICLES_LIST,
+    NO_STORE,
+    CacheKind,
+    PublicRouter,
+    add_surrogate_keys,
+    cache_as,
+    entity_keys,
+)
 from app.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, page
 from app.params import UtcTime
 
 router = PublicRouter(prefix="/v1", responses=error_responses(400, 406, 500))
-PREVIEW_CACHE_CONTROL = "private, no-store"
 # documented, not enforced here: a token of any other form is a 403 like every invalid token
 SIGNED_PREVIEW_FORM = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
 
@@ -148,6 +155,6 @@ def preview_article(
     ],
 ) -> ArticlePreview:
     """The revision the token was made for, draft or not; an expired, revoked or altered token is a 403."""
-    response.headers["Cache-Control"] = PREVIEW_CACHE_CONTROL
+    response.headers["Cache-Control"] = NO_STORE
     article, revision = preview.previewed_revision(session, token)
     return revision_preview(session, article, revision, request.app.state.settings)

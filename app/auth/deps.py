@@ -10,13 +10,13 @@ from app.auth import service
 from app.auth.models import ApiKey, Scope
 from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
+from app.http_cache import NO_STORE
 
 bearer = HTTPBearer(
     auto_error=False,
     scheme_name="ApiKey",
     description="An API key made with `broadsheet keys create`, sent as `Authorization: Bearer <key>`.",
 )
-NO_STORE = "private, no-store"
 
 
 def current_key(

@@ -5,11 +5,19 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query, Request, Response
 
-from app.auth.deps import NO_STORE, FullContentKey
+from app.auth.deps import FullContentKey
 from app.config import Settings
 from app.db import SessionDep, utcnow
 from app.errors import NotFound, error_responses
-from app.http_cache import ARTICLES_LIST, CacheKind, PublicRouter, add_surrogate_keys, cache_as, entity_key
+from app.http_cache import (
+    ARTICLES_LIST,
+    NO_STORE,
+    CacheKind,
+    PublicRouter,
+    add_surrogate_keys,
+    cache_as,
+    entity_key,
+)
 from app.pagination import DEFAULT_LIMIT, Limit
 from app.syndication import feeds, sitemaps
 from app.syndication.feeds import ATOM_TYPE, JSON_FEED_TYPE, RSS_TYPE, FeedFormat, FeedScope, ScopeKind
