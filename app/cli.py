@@ -69,6 +69,7 @@ def serve(settings: Settings, host: str, port: int, reload: bool, workers: int, 
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         log_level="info",
+        access_log=settings.access_log,
     )
 
 

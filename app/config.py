@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     response_cache_enabled: bool = True
     response_cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     purge_log_follow_interval: float = Field(default=0.25, gt=0, le=5)
+    # Uvicorn's line per request: off by default, the proxy or CDN in front logs requests at less cost
+    access_log: bool = False
     # FastAPI's native OpenTelemetry instrumentation: on only when asked (it costs on every request)
     telemetry: bool = False
     # CORS and headers

@@ -14,12 +14,13 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
-from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
 from app.articles.admin_router import router as articles_admin_router
 from app.articles.router import router as articles_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
+from app.cors import CORSMiddleware, CORSPolicy
 from app.db import SessionDep, make_engine
 from app.errors import error_responses, install_error_handlers
 from app.frontend import DemoPages
@@ -27,7 +28,7 @@ from app.home.router import router as home_router
 from app.http_cache import HTTPCacheMiddleware
 from app.newsletter.mail import MailWorker
 from app.newsletter.router import router as newsletter_router
-from app.purge import HTTPPurger, LoggingPurger, Purger, Purgers, attach
+from app.purge import HTTPPurger, LoggingPurger, Purger, Purgers, attach, on_own_log_entry
 from app.rate_limit import RATE_LIMIT_HEADERS, Counter, MemoryCounter, RateLimitMiddleware, RedisCounter
 from app.request_guards import check_request
 from app.response_cache import PurgeLogFollower, ResponseCache, ResponseCacheMiddleware
@@ -77,6 +78,22 @@ class ServiceInfo(BaseModel):
     openapi: str
 
 
+class Broadsheet(FastAPI):
+    """The application, with the response cache in front of everything else: a hit never enters Starlette's
+    middleware stack or routing, it costs what serving stored bytes costs."""
+
+    edge: ResponseCacheMiddleware | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.edge is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.edge(scope, receive, send)
+
+    async def app_call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+
 class Health(BaseModel):
     status: str
     database: str
@@ -106,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if isinstance(counter, RedisCounter):
             await counter.close()
 
-    app = FastAPI(
+    app = Broadsheet(
         title="Broadsheet",
         version="1.0.0",
         summary="A headless content API for newsrooms.",
@@ -135,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             interval=settings.purge_log_follow_interval,
             keep=timedelta(hours=1),
         )
+        on_own_log_entry(app.state.engine, follower.applied)
     else:
         app.state.purger = cdn_purger
     attach(app.state.engine, app.state.purger)
@@ -143,18 +161,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the newsletter outbox, when not left to `broadsheet newsletter send`
     mailer = MailWorker(app.state.engine, settings) if settings.mail_worker else None
     install_error_handlers(app)
-    # outermost last: security headers and CORS wrap everything, 429s included
+    # outermost last: security headers and CORS wrap everything, 429s included; the response cache
+    # (`app.edge`) is in front of them all
     app.add_middleware(
         HTTPCacheMiddleware,
         policies=settings.cache_policies,
         minimum_compress_size=settings.compress_minimum_size,
     )
-    if settings.response_cache_enabled:
-        app.add_middleware(
-            ResponseCacheMiddleware,
-            cache=app.state.response_cache,
-            prefixes=("/v1/", "/sitemap.xml", "/sitemaps/"),
-        )
     counter: Counter = (
         RedisCounter(settings.redis_url, settings.rate_limit_namespace)
         if settings.redis_url
@@ -167,15 +180,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             counter=counter,
             trusted_proxies=settings.trusted_proxies,
         )
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Accept"],
-        expose_headers=["ETag", "Link", "Location", "Retry-After", *RATE_LIMIT_HEADERS],
+    cors = CORSPolicy(
+        settings.cors_origins,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Accept"],
+        expose=["ETag", "Link", "Location", "Retry-After", *RATE_LIMIT_HEADERS],
         max_age=600,
     )
+    app.add_middleware(CORSMiddleware, policy=cors)
     app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
+    if settings.response_cache_enabled:
+        app.edge = ResponseCacheMiddleware(
+            app.app_call,
+            cache=app.state.response_cache,
+            prefixes=("/v1/", "/sitemap.xml", "/sitemaps/"),
+            vary_origin=cors.varies_on_origin,
+        )
     public = (
         articles_router,
         taxonomy_router,

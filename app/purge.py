@@ -28,6 +28,7 @@ from app.http_cache import ANY_SUFFIX
 log = logging.getLogger("broadsheet.purge")
 PENDING = "purge_keys"
 PURGER = "purger"
+LOGGED = "purge_log_id"
 
 
 class CachePurge(SQLModel, table=True):
@@ -185,11 +186,21 @@ class Purgers:
 
 DEFAULT_PURGER: Purger = LoggingPurger()
 _attached: "weakref.WeakKeyDictionary[Engine, Purger]" = weakref.WeakKeyDictionary()
+_log_listeners: "weakref.WeakKeyDictionary[Engine, Callable[[int], None]]" = weakref.WeakKeyDictionary()
 
 
 def attach(engine: Engine, purger: Purger) -> None:
     """Every session of this process on `engine` hands its purges to `purger` (the app's, when serving)."""
     _attached[engine] = purger
+
+
+def on_own_log_entry(engine: Engine, listener: Callable[[int], None]) -> None:
+    """Tell `listener` the id of each purge-log entry this process commits on `engine` (already purged
+    here, so whoever follows the log for this process can skip it)."""
+    _log_listeners[engine] = listener
+
+
+LOG_ID = CachePurge.__table__.c["id"]  # type: ignore[attr-defined]
 
 
 def _flushed(session: OrmSession, flush_context: UOWTransaction) -> None:
@@ -208,11 +219,13 @@ def _committing(session: OrmSession) -> None:
     session.flush()  # what commit would flush next must have its keys collected too
     keys = session.info.get(PENDING)
     if keys:
-        session.execute(insert(CachePurge).values(at=utcnow(), keys=" ".join(sorted(keys))))
+        entry = insert(CachePurge).values(at=utcnow(), keys=" ".join(sorted(keys))).returning(LOG_ID)
+        session.info[LOGGED] = session.execute(entry).scalar_one()
 
 
 def _committed(session: OrmSession) -> None:
     keys = session.info.pop(PENDING, None)
+    logged = session.info.pop(LOGGED, None)
     if keys:
         bind = session.get_bind()
         engine = bind if isinstance(bind, Engine) else bind.engine
@@ -221,10 +234,14 @@ def _committed(session: OrmSession) -> None:
             purger.purge(keys)
         except Exception:  # a purge never fails a committed write
             log.exception("purger failed")
+        listener = _log_listeners.get(engine)
+        if listener is not None and logged is not None:
+            listener(logged)
 
 
 def _rolled_back(session: OrmSession) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(LOGGED, None)
 
 
 event.listen(OrmSession, "after_flush", _flushed)

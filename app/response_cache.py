@@ -1,7 +1,8 @@
-"""Public answers kept as finished bytes in each process, served before the framework routes anything.
+"""Public answers kept as finished bytes in each process, served before the framework sees the request.
 
-An entry is the exact answer the inner layers produced (status 200, `Cache-Control: public`), stored per
-URL, `Accept` and content-coding, and indexed by its `Surrogate-Key`s. It leaves the cache when:
+An entry is the exact answer the application produced (status 200, `Cache-Control: public`), stored per
+URL, `Accept` and content-coding (and `Origin`, when CORS names its origins), and indexed by its
+`Surrogate-Key`s. It leaves the cache when:
 - a write purges one of its keys: at once in the process that wrote (the purger is called after commit),
   and in every other process within `follow_interval` seconds, through the `cachepurge` log that each
   write appends to in its own transaction (`PurgeLogFollower`; works the same on SQLite and PostgreSQL);
@@ -22,17 +23,18 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import utcnow
-from app.http_cache import REVALIDATION_HEADERS, choose_encoding, etag_matches
+from app.http_cache import choose_encoding, etag_matches
 from app.purge import CachePurge
 
 log = logging.getLogger("broadsheet.response_cache")
 LOG = CachePurge.__table__  # type: ignore[attr-defined]
-CacheKey = tuple[str, str, str, str]  # path, query, Accept, content-coding
+CacheKey = tuple[str, bytes, bytes, str, bytes]  # path, query, Accept, content-coding, Origin
 
 
 @dataclass
 class Entry:
     headers: list[tuple[bytes, bytes]]
+    not_modified: list[tuple[bytes, bytes]]  # the headers of a 304: all but those of the body
     body: bytes
     etag: str
     keys: frozenset[str]
@@ -115,11 +117,41 @@ class ResponseCache:
                     del self._by_key[surrogate]
 
 
+_NOT_ON_304 = frozenset((b"content-length", b"content-type", b"content-encoding"))
+
+
+def _is_rate_limit_header(name: bytes) -> bool:
+    return name.startswith(b"ratelimit-")
+
+
 class ResponseCacheMiddleware:
-    def __init__(self, app: ASGIApp, *, cache: ResponseCache, prefixes: Iterable[str] = ("/v1/",)) -> None:
+    """The outermost layer: a hit is answered from stored bytes and headers without entering the framework.
+
+    It wraps the whole application (security headers, CORS, rate limits, caching rules, routing), so an
+    entry holds the answer exactly as it left the application, less the `RateLimit-*` headers, which belong
+    to one client: hits are not counted against rate limits, which guard the work a hit does not do."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        cache: ResponseCache,
+        prefixes: Iterable[str] = ("/v1/",),
+        vary_origin: bool = False,
+    ) -> None:
         self.app = app
         self.cache = cache
         self.prefixes = tuple(prefixes)
+        self.vary_origin = vary_origin  # CORS answers differ per Origin: each one is its own entry
+        self._encodings: dict[bytes, str] = {}
+
+    def _encoding(self, accept_encoding: bytes) -> str:
+        encoding = self._encodings.get(accept_encoding)
+        if encoding is None:
+            encoding = choose_encoding(accept_encoding.decode("latin-1")) or "identity"
+            if len(self._encodings) < 1024:  # a few distinct values in practice; never grow without bound
+                self._encodings[accept_encoding] = encoding
+        return encoding
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -129,53 +161,53 @@ class ResponseCacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        accept = accept_encoding = if_none_match = None
+        accept = accept_encoding = origin = b""
+        if_none_match: bytes | None = None
         for name, value in scope["headers"]:  # one pass, no header object: this is the hot path
             if name == b"authorization":
                 await self.app(scope, receive, send)
                 return
             if name == b"accept":
-                accept = value.decode("latin-1")
+                accept = value
             elif name == b"accept-encoding":
-                accept_encoding = value.decode("latin-1")
+                accept_encoding = value
             elif name == b"if-none-match":
-                if_none_match = value.decode("latin-1")
-        encoding = choose_encoding(accept_encoding) or "identity"
-        key: CacheKey = (scope["path"], scope["query_string"].decode("latin-1"), accept or "", encoding)
-        head = scope["method"] == "HEAD"
+                if_none_match = value
+            elif name == b"origin":
+                origin = value
+        key: CacheKey = (
+            scope["path"],
+            scope["query_string"],
+            accept,
+            self._encoding(accept_encoding),
+            origin if self.vary_origin else b"",
+        )
         entry = self.cache.get(key)
         if entry is None:
-            entry = await self._fill(scope, receive, send, key, head, if_none_match)
-            if entry is None:
-                return
-        if if_none_match is not None and etag_matches(if_none_match, entry.etag):
-            kept = [(k, v) for k, v in entry.headers if k.decode("latin-1") in REVALIDATION_HEADERS]
-            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await self._fill(scope, receive, send, key, if_none_match)
+            return
+        if if_none_match is not None and etag_matches(if_none_match.decode("latin-1"), entry.etag):
+            await send({"type": "http.response.start", "status": 304, "headers": entry.not_modified})
             await send({"type": "http.response.body", "body": b""})
             return
         await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
-        await send({"type": "http.response.body", "body": b"" if head else entry.body})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})
 
     async def _fill(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        key: CacheKey,
-        head: bool,
-        if_none_match: str | None,
-    ) -> Entry | None:
-        """Ask the inner layers for the full answer (as a plain GET); keep it when it is public.
-
-        Returns the entry for the caller to answer with, or None when the answer was already sent."""
-        raw = [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]
-        inner = {**scope, "method": "GET", "headers": raw}
+        self, scope: Scope, receive: Receive, send: Send, key: CacheKey, if_none_match: bytes | None
+    ) -> None:
+        """Ask the application for the full answer (as a plain GET), keep it when it is public, and answer
+        this request with it as the application would have: its own `RateLimit-*` headers included."""
+        inner = {
+            **scope,
+            "method": "GET",
+            "headers": [(k, v) for k, v in scope["headers"] if k != b"if-none-match"],
+        }
         start: Message | None = None
         chunks: list[bytes] = []
-        passed_through = False
 
         async def capture(message: Message) -> None:
-            nonlocal start, passed_through
+            nonlocal start
             if message["type"] == "http.response.start":
                 start = message
                 return
@@ -183,28 +215,26 @@ class ResponseCacheMiddleware:
             if message.get("more_body", False):
                 return
             assert start is not None
-            entry = self._entry(start, b"".join(chunks))
-            if entry is None:  # not for this cache: answered as the inner layers would have
-                passed_through = True
-                etag = Headers(raw=start["headers"]).get("etag")
-                if start["status"] == 200 and if_none_match and etag and etag_matches(if_none_match, etag):
-                    kept = [
-                        (k, v) for k, v in start["headers"] if k.decode("latin-1") in REVALIDATION_HEADERS
-                    ]
-                    await send({"type": "http.response.start", "status": 304, "headers": kept})
-                    await send({"type": "http.response.body", "body": b""})
-                    return
-                await send(start)
-                await send({"type": "http.response.body", "body": b"" if head else b"".join(chunks)})
+            body = b"".join(chunks)
+            entry = self._entry(start, body)
+            if entry is not None:
+                self.cache.put(key, entry)
+            headers: list[tuple[bytes, bytes]] = list(start["headers"])
+            etag = next((v.decode("latin-1") for k, v in headers if k == b"etag"), None)
+            if (
+                start["status"] == 200
+                and if_none_match is not None
+                and etag is not None
+                and etag_matches(if_none_match.decode("latin-1"), etag)
+            ):
+                kept = [(k, v) for k, v in headers if k not in _NOT_ON_304]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
                 return
-            self.cache.put(key, entry)
-            filled.append(entry)
+            await send(start)
+            await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
-        filled: list[Entry] = []
         await self.app(inner, receive, capture)
-        if passed_through or not filled:
-            return None
-        return filled[0]
 
     @staticmethod
     def _entry(start: Message, body: bytes) -> Entry | None:
@@ -216,8 +246,10 @@ class ResponseCacheMiddleware:
         surrogate = headers.get("surrogate-key")
         if not cache_control.startswith("public") or etag is None or surrogate is None:
             return None
+        kept = [(k, v) for k, v in start["headers"] if not _is_rate_limit_header(k)]
         return Entry(
-            headers=list(start["headers"]),
+            headers=kept,
+            not_modified=[(k, v) for k, v in kept if k not in _NOT_ON_304],
             body=body,
             etag=etag,
             keys=frozenset(surrogate.split(" ")),
@@ -234,9 +266,15 @@ class PurgeLogFollower:
         self.interval = interval
         self.keep = keep
         self._applied: dict[int, float] = {}
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._polls = 0
+
+    def applied(self, entry_id: int) -> None:
+        """An entry this process wrote, and so purged already: polling skips it."""
+        with self._lock:
+            self._applied[entry_id] = time.monotonic()
 
     def start(self) -> None:
         self._stop.clear()
@@ -261,12 +299,14 @@ class PurgeLogFollower:
                 conn.execute(delete(LOG).where(LOG.c.at < utcnow() - self.keep))
                 conn.commit()
         now = time.monotonic()
-        for row_id, keys in rows:
-            if row_id not in self._applied:
-                self.cache.purge(keys.split(" "))
+        with self._lock:
+            fresh = [(row_id, keys) for row_id, keys in rows if row_id not in self._applied]
+            for row_id, _ in fresh:
                 self._applied[row_id] = now
-        horizon = now - 120
-        self._applied = {k: v for k, v in self._applied.items() if v > horizon}
+            horizon = now - 120
+            self._applied = {k: v for k, v in self._applied.items() if v > horizon}
+        for _, keys in fresh:
+            self.cache.purge(keys.split(" "))
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

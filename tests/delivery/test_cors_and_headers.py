@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
+from tests.assertions import assert_problem
 from tests.factories import make_article
 
 EXPOSED = {
@@ -34,6 +35,10 @@ def test_any_origin_may_read_the_public_api(client: TestClient, session: Session
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     assert _exposed(response) == EXPOSED
+    # the same answer for every client, Origin or not: a CDN keeps one copy (no Vary: Origin)
+    assert "origin" not in response.headers["vary"].lower()
+    without = client.get("/v1/articles?limit=2")
+    assert without.headers["access-control-allow-origin"] == "*"
     not_modified = client.get(
         "/v1/articles?limit=1",
         headers={"Origin": "https://frontend.example", "If-None-Match": response.headers["etag"]},
@@ -51,7 +56,8 @@ def test_preflight_allows_the_management_headers(client: TestClient) -> None:
             "Access-Control-Request-Headers": "authorization, content-type, if-match",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == "*"
     assert "PATCH" in response.headers["access-control-allow-methods"]
     allowed = {h.strip().lower() for h in response.headers["access-control-allow-headers"].split(",")}
     assert {"authorization", "content-type", "if-match", "if-none-match"} <= allowed
@@ -71,7 +77,31 @@ def test_configured_origins_only(database_url: str, session: Session) -> None:
             "/v1/categories",
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
         )
-        assert preflight.status_code == 400
+        problem = assert_problem(preflight, 400, "Bad Request")
+        assert problem["detail"] == (
+            "This cross-origin request is not allowed: its origin is not among those this API accepts."
+        )
+        assert "access-control-allow-origin" not in preflight.headers
+        refused = client.options(
+            "/v1/categories",
+            headers={
+                "Origin": "https://news.example",
+                "Access-Control-Request-Method": "TRACE",
+                "Access-Control-Request-Headers": "x-secret",
+            },
+        )
+        assert assert_problem(refused, 400, "Bad Request")["detail"].endswith(
+            "its method and headers are not among those this API accepts."
+        )
+        # a cached answer is kept per origin: each origin gets its own allow-origin, or none
+        for _ in range(2):
+            again = client.get("/v1/categories", headers={"Origin": "https://news.example"})
+            assert again.headers["access-control-allow-origin"] == "https://news.example"
+            assert (
+                "access-control-allow-origin"
+                not in client.get("/v1/categories", headers={"Origin": "https://evil.example"}).headers
+            )
+            assert "access-control-allow-origin" not in client.get("/v1/categories").headers
 
 
 def test_security_headers_on_every_kind_of_answer(client: TestClient, session: Session) -> None:

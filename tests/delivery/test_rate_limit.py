@@ -22,11 +22,24 @@ WINDOW_HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "
 
 
 def _app(database_url: str, **overrides: Any) -> Any:
+    """Repeated reads of one URL, every one counted: the response cache is off (its hits are not counted)."""
     limits = {
         "public": {"anonymous": 3, "keyed": 5, "window": 60},
         "admin": {"anonymous": 2, "keyed": 4, "window": 60},
     }
-    return create_app(Settings(database_url=database_url, rate_limits=limits, **overrides))
+    settings = {"rate_limits": limits, "response_cache_enabled": False, **overrides}
+    return create_app(Settings(database_url=database_url, **settings))
+
+
+def test_answers_from_the_response_cache_are_not_counted(database_url: str) -> None:
+    with TestClient(_app(database_url, response_cache_enabled=True)) as client:
+        answers = [client.get("/v1/categories") for _ in range(5)]
+        assert [a.status_code for a in answers] == [200] * 5
+        assert answers[0].headers["ratelimit-remaining"] == "2"
+        assert all("ratelimit-remaining" not in a.headers for a in answers[1:])
+        # what the cache does not hold is counted as ever
+        misses = [client.get(f"/v1/categories?limit={n}") for n in range(1, 4)]
+        assert [a.status_code for a in misses] == [200, 200, 429]
 
 
 def test_anonymous_clients_get_their_budget_then_429(database_url: str) -> None:
@@ -107,6 +120,7 @@ def test_two_processes_share_one_budget_through_redis(tmp_path: Path, shared: bo
         "DATABASE_URL": database,
         "BROADSHEET_RATE_LIMITS": json.dumps({"public": {"anonymous": 10, "window": 3600}}),
         "BROADSHEET_RATE_LIMIT_NAMESPACE": f"test-{uuid.uuid4().hex}",
+        "BROADSHEET_RESPONSE_CACHE_ENABLED": "false",  # every request counted, none a cache hit
     }
     if shared:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"

@@ -14,7 +14,7 @@ from app.cli import migrate
 from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
-from app.response_cache import Entry, ResponseCache
+from app.response_cache import CacheKey, Entry, ResponseCache
 from tests.factories import key_headers, make_article, make_category
 from tests.servers import served
 
@@ -31,8 +31,11 @@ def test_a_repeated_read_is_served_from_the_cache(client: TestClient, session: S
     again = client.get("/v1/articles")
     assert cache.hits == hits + 1
     assert again.content == first.content
-    for header in ("etag", "cache-control", "surrogate-key", "vary", "content-type", "ratelimit-limit"):
+    for header in ("etag", "cache-control", "surrogate-key", "vary", "content-type"):
         assert again.headers[header] == first.headers[header]
+    # a hit is not counted against the client's rate limit, and carries no window of its own
+    assert "ratelimit-limit" in first.headers
+    assert "ratelimit-limit" not in again.headers
     not_modified = client.get("/v1/articles", headers={"If-None-Match": first.headers["etag"]})
     assert not_modified.status_code == 304
     assert cache.hits == hits + 2
@@ -105,17 +108,25 @@ def test_the_byte_budget_drops_the_least_recently_used() -> None:
 
     def entry(n: int) -> Entry:
         return Entry(
-            headers=[], body=b"x" * 700, etag=f'"{n}"', keys=frozenset({f"article:{n}"}), expires=1e18
+            headers=[],
+            not_modified=[],
+            body=b"x" * 700,
+            etag=f'"{n}"',
+            keys=frozenset({f"article:{n}"}),
+            expires=1e18,
         )
 
+    def key(n: int) -> CacheKey:
+        return (f"/v1/articles/{n}", b"", b"", "identity", b"")
+
     for n in range(20):
-        cache.put((f"/v1/articles/{n}", "", "", "identity"), entry(n))
-        cache.get(("/v1/articles/0", "", "", "identity"))  # kept warm
+        cache.put(key(n), entry(n))
+        cache.get(key(0))  # kept warm
     assert len(cache) < 20
-    assert cache.get(("/v1/articles/0", "", "", "identity")) is not None
-    assert cache.get(("/v1/articles/1", "", "", "identity")) is None
+    assert cache.get(key(0)) is not None
+    assert cache.get(key(1)) is None
     cache.purge({"article:0"})
-    assert cache.get(("/v1/articles/0", "", "", "identity")) is None
+    assert cache.get(key(0)) is None
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
