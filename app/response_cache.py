@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Engine, delete, select
@@ -39,6 +39,10 @@ class Entry:
     etag: str
     keys: frozenset[str]
     expires: float
+    etag_raw: bytes = field(init=False)  # as an `If-None-Match` naming only this version arrives
+
+    def __post_init__(self) -> None:
+        self.etag_raw = self.etag.encode("latin-1")
 
     @property
     def size(self) -> int:
@@ -186,7 +190,9 @@ class ResponseCacheMiddleware:
         if entry is None:
             await self._fill(scope, receive, send, key, if_none_match)
             return
-        if if_none_match is not None and etag_matches(if_none_match.decode("latin-1"), entry.etag):
+        if if_none_match is not None and (
+            if_none_match == entry.etag_raw or etag_matches(if_none_match.decode("latin-1"), entry.etag)
+        ):
             await send({"type": "http.response.start", "status": 304, "headers": entry.not_modified})
             await send({"type": "http.response.body", "body": b""})
             return
