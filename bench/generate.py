@@ -3,7 +3,8 @@
 It writes straight into the database named by `DATABASE_URL` (or `--database-url`), SQLite or PostgreSQL,
 migrating it first: categories, tags and authors, then articles in batches of Core inserts (no ORM, no
 per-row round trips) with their tag and author links, body blocks, theme tables and timelines with events,
-and finally the derived data (the search index) in bulk. The same seed always gives the same content.
+then two days of view buckets ending at the current hour (renew them with `--views-only`), and finally the
+derived data (the search index) in bulk. The same seed always gives the same content.
 
 Text is drawn from a made-up vocabulary with a Zipf distribution (a few words everywhere, most words rare),
 mixed with common English words, each category favouring words of its own: enough like news for full-text
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 
 import app.models as models
 from app.cli import migrate
@@ -30,6 +31,7 @@ from app.db import make_engine
 from app.search import index
 from app.syndication import sync
 from app.timelines.models import DatePrecision, period_bounds
+from app.trending.events import hour_of
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)  # "now" for the generated newsroom: content spreads back from it
 YEARS_BACK = 3
@@ -363,6 +365,38 @@ def build_derived(engine: Engine) -> dict[str, float]:
     return timings
 
 
+def add_views(engine: Engine, seed: int = 1, hours: int = 48, read: int = 5000) -> int:
+    """View buckets for the last `hours`, ending at the current hour, so trending has real work to do.
+
+    The `read` most recent public articles get readers with a Zipf-like popularity, each peaking at its own
+    hour and fading either side of it. Buckets already there are replaced: run it again before a
+    benchmark, as views age out of the trending window by the clock."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    current = hour_of(now)
+    article, bucket = T["Article"], T["ViewBucket"]
+    with engine.begin() as connection:
+        ids = connection.execute(
+            select(article.c.id)
+            .where(article.c.status == "published", article.c.published_at <= now)
+            .order_by(article.c.published_at.desc())
+            .limit(read)
+        ).scalars()
+        rows = []
+        for rank, article_id in enumerate(ids, 1):
+            peak, peak_hour = 20_000 / rank**0.9, rng.randrange(hours)
+            for offset in range(hours):
+                views = int(peak * 0.5 ** (abs(offset - peak_hour) / 6) * rng.uniform(0.8, 1.2))
+                if views:
+                    rows.append(
+                        {"article_id": article_id, "hour": current - hours + 1 + offset, "views": views}
+                    )
+        connection.execute(delete(bucket))
+        for start in range(0, len(rows), 10_000):
+            connection.execute(insert(bucket), rows[start : start + 10_000])
+    return len(rows)
+
+
 def generate(database_url: str, articles: int, seed: int = 1, batch: int = 1000) -> dict[str, float]:
     """Fill an empty database with `articles` articles and everything around them; timings in seconds."""
     migrate(Settings(database_url=database_url))
@@ -388,6 +422,9 @@ def generate(database_url: str, articles: int, seed: int = 1, batch: int = 1000)
         with engine.begin() as connection:
             _fix_sequences(connection)
         timings["content"] = time.perf_counter() - started
+        started = time.perf_counter()
+        add_views(engine, seed)
+        timings["views"] = time.perf_counter() - started
         timings |= build_derived(engine)
     finally:
         engine.dispose()
@@ -400,9 +437,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument(
+        "--views-only", action="store_true", help="only renew the view buckets of a generated database"
+    )
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL")
+    if args.views_only:
+        engine = make_engine(args.database_url)
+        print(f"{add_views(engine, args.seed)} view buckets")
+        engine.dispose()
+        return 0
     timings = generate(args.database_url, args.articles, seed=args.seed, batch=args.batch)
     for step, seconds in timings.items():
         print(f"{step:>14}: {seconds:8.1f} s")
