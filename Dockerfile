@@ -1,5 +1,5 @@
 # Broadsheet API image. SQLite in /srv/broadsheet/var by default; DATABASE_URL=postgresql+psycopg://...
-# selects PostgreSQL. The container migrates, then serves on port 8000.
+# selects PostgreSQL. The container migrates, then serves on port 8000 (WEB_CONCURRENCY worker processes).
 
 FROM python:3.11-slim AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -28,4 +28,4 @@ USER broadsheet
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
-CMD ["sh", "-c", "broadsheet migrate && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers"]
+CMD ["sh", "-c", "broadsheet migrate && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log"]
