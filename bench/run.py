@@ -100,12 +100,26 @@ _LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTI
 
 
 def wrk(
-    wrk_path: str, url: str, *, seconds: int, connections: int, threads: int, headers: dict[str, str]
+    wrk_path: str,
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    headers: dict[str, str],
+    script: Path | None = None,
 ) -> Measure:
+    """One wrk run against `url` (with a Lua `script`, the paths it asks for are the script's)."""
     command = [wrk_path, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> Measure:
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     latency = {p: float(v) * scale[u] for p, v, u in _LATENCY.findall(output)}
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
