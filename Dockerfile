@@ -15,6 +15,7 @@ FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    MALLOC_ARENA_MAX=2 \
     BROADSHEET_MIGRATIONS_DIR=/srv/broadsheet/migrations \
     DATABASE_URL=sqlite:////srv/broadsheet/var/broadsheet.db
 RUN groupadd --system broadsheet \
