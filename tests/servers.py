@@ -28,7 +28,7 @@ def served(env: dict[str, str], *args: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        for _ in range(600):  # a minute: migrations run in a process of their own first, on a busy machine
             try:
                 with urlopen(f"{base}/healthz", timeout=1) as response:
                     if response.status == 200:
