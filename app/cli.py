@@ -101,6 +101,7 @@ def serve(settings: Settings, host: str, port: int, reload: bool, workers: int, 
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         log_level="info",
         access_log=settings.access_log,
+        server_header=False,  # no "server: uvicorn": nothing to gain from naming it
     )
 
 

@@ -50,6 +50,7 @@ class Row:
     app: Measure
     nginx: Measure | None
     rss_mb: float
+    floor: Measure | None = None  # a bare ASGI app under Uvicorn sending the same stored answer
 
     @property
     def ratio(self) -> float | None:
@@ -178,6 +179,43 @@ def endpoints(base: str) -> dict[str, tuple[str, dict[str, str]]]:
     return scenarios
 
 
+FLOOR_APP = """
+import json, pathlib
+HERE = pathlib.Path(__file__).parent
+ANSWERS = {
+    path: (
+        status,
+        [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+        (HERE / file).read_bytes(),
+    )
+    for path, (status, headers, file) in json.loads((HERE / "answers.json").read_text()).items()
+}
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    status, headers, body = ANSWERS[scope["path"]]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+"""
+NOT_ON_304 = ("content-length", "content-type", "content-encoding")
+
+
+def start_floor(
+    tmp: Path, answers: dict[str, tuple[int, list[tuple[str, str]], str]], workers: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The floor under any ASGI app: Uvicorn and an app that only sends stored bytes and headers."""
+    (tmp / "floor_app.py").write_text(FLOOR_APP)
+    (tmp / "answers.json").write_text(json.dumps(answers))
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "floor_app:app", "--app-dir", str(tmp), "--port", str(port)]
+    command += ["--workers", str(workers), "--no-access-log", "--no-server-header", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=tmp, start_new_session=True)
+    wait_for(f"http://127.0.0.1:{port}/0.json")
+    return process, port
+
+
 NGINX_CONF = """
 worker_processes {workers};
 pid {tmp}/nginx.pid;
@@ -257,17 +295,26 @@ def run(args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     tmp = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
     tmp.chmod(0o755)  # nginx's workers run as another user
-    nginx = None
+    nginx = floor = None
     try:
         wait_for(f"{base}/healthz")
         scenarios = endpoints(base)
         static: dict[str, str] = {}
+        answers: dict[str, tuple[int, list[tuple[str, str]], str]] = {}
         (tmp / "www").mkdir()
-        for n, (name, (path, _)) in enumerate(scenarios.items()):
-            _, _, body = fetch(base + path, {"Accept-Encoding": "gzip"})
+        for n, (name, (path, headers)) in enumerate(scenarios.items()):
+            _, app_headers, body = fetch(base + path, {"Accept-Encoding": "gzip"})
             file = f"/{n}.json"
             (tmp / "www" / file[1:]).write_bytes(body)  # the compressed bytes the app sends, as nginx would
             static[name] = file
+            kept = [(k, v) for k, v in app_headers.items() if k not in ("date", "server", "connection")]
+            if "If-None-Match" in headers:
+                kept = [(k, v) for k, v in kept if k not in NOT_ON_304]
+                (tmp / "www" / "empty").write_bytes(b"")
+                answers[file] = (304, kept, "www/empty")
+            else:
+                answers[file] = (200, kept, f"www/{file[1:]}")
+        floor, floor_port = start_floor(tmp, answers, args.workers) if args.floor else (None, 0)
         if nginx_path is not None:
             nginx_port = free_port()
             (tmp / "nginx.conf").write_text(NGINX_CONF.format(workers=args.workers, tmp=tmp, port=nginx_port))
@@ -301,7 +348,17 @@ def run(args: argparse.Namespace) -> list[Row]:
                     threads=args.threads,
                     headers=nginx_headers,
                 )
-            rows.append(Row(name, path, app_measure, nginx_measure, rss_mb(server.pid)))
+            floor_measure = None
+            if floor is not None:
+                floor_measure = wrk(
+                    wrk_path,
+                    f"http://127.0.0.1:{floor_port}{static[name]}",
+                    seconds=args.duration,
+                    connections=args.connections,
+                    threads=args.threads,
+                    headers={"Accept-Encoding": "gzip"},
+                )
+            rows.append(Row(name, path, app_measure, nginx_measure, rss_mb(server.pid), floor_measure))
             row = rows[-1]
             print(
                 f"    app {app_measure.requests_per_second:>9.0f} req/s p50 {app_measure.p50_ms:.2f} ms "
@@ -320,6 +377,9 @@ def run(args: argparse.Namespace) -> list[Row]:
         if nginx is not None:
             nginx.terminate()
             nginx.wait(timeout=10)
+        if floor is not None:
+            os.killpg(floor.pid, signal.SIGTERM)
+            floor.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
     return rows
 
@@ -330,15 +390,22 @@ def report(rows: list[Row], args: argparse.Namespace) -> str:
         f"{args.articles or 'given'} articles, {mode}, {args.workers} worker(s), wrk -t{args.threads} "
         f"-c{args.connections} -d{args.duration}s, Accept-Encoding: gzip",
         "",
-        "| endpoint | app req/s | p50 ms | p99 ms | nginx req/s | app / nginx | server RSS MB |",
-        "|---|---|---|---|---|---|---|",
+        "| endpoint | app req/s | p50 ms | p99 ms | nginx req/s | app / nginx | bare ASGI req/s "
+        "| app / bare ASGI | server RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         nginx = f"{row.nginx.requests_per_second:.0f}" if row.nginx else "-"
         ratio = f"{row.ratio:.0%}" if row.ratio is not None else "-"
+        floor = f"{row.floor.requests_per_second:.0f}" if row.floor else "-"
+        to_floor = (
+            f"{row.app.requests_per_second / row.floor.requests_per_second:.0%}"
+            if row.floor and row.floor.requests_per_second
+            else "-"
+        )
         lines.append(
             f"| {row.endpoint} | {row.app.requests_per_second:.0f} | {row.app.p50_ms:.2f} | "
-            f"{row.app.p99_ms:.2f} | {nginx} | {ratio} | {row.rss_mb} |"
+            f"{row.app.p99_ms:.2f} | {nginx} | {ratio} | {floor} | {to_floor} | {row.rss_mb} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -357,6 +424,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--uncached", action="store_true")
     parser.add_argument("--no-nginx", action="store_true")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also measure a bare ASGI app under Uvicorn sending the same stored answers (the floor)",
+    )
     args = parser.parse_args()
     rows = run(args)
     table = report(rows, args)
