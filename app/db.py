@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import JSON, Column, DateTime, Engine, Integer, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -63,13 +63,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # 2 MiB of page cache per connection by default; the OS caches the file anyway, and a worker's
+    # connections would otherwise hold tens of MB of its RSS
+    cursor.execute("PRAGMA cache_size=-1024")
     cursor.close()
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Engine:
     """One engine per process; SQLite gets foreign keys, WAL and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # one file, one writer at a time: a few connections serve a worker as well as many, in less memory
+        database = make_url(url).database
+        on_file = {"pool_size": 4, "max_overflow": 4} if database and database != ":memory:" else {}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **on_file)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
