@@ -129,6 +129,11 @@ class Article(ArticleBase, table=True):
         Index("ix_article_status_published_at_id", "status", "published_at", "id"),
         Index("ix_article_category_id_status_published_at_id", "category_id", "status", "published_at", "id"),
         Index("ix_article_status_title_id", "status", "title", "id"),
+        # the public lists in their orders: `status IN (...)` on a leading column gives rows in no one order,
+        # so PostgreSQL would sort every public row for page 1 (see docs/explain.md)
+        Index("ix_article_published_at_id", "published_at", "id"),
+        Index("ix_article_category_id_published_at_id", "category_id", "published_at", "id"),
+        Index("ix_article_title_id", "title", "id"),
         {"sqlite_autoincrement": True},  # ids are never reused, even after a delete
     )
 
