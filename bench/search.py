@@ -135,25 +135,39 @@ def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
+def _load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: benchmarks on a shared machine need them read along."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--requests", type=int, default=200, help="distinct requests per scenario")
     parser.add_argument("--seed", type=int, default=1, help="the seed the database was generated with")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--only", action="append", default=[], help="run the scenarios whose name contains this (repeatable)"
+    )
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL")
     migrate(Settings(database_url=args.database_url))  # a database generated before newer migrations
-    plan = scenarios(args.database_url, args.requests, args.seed)
+    plan = {
+        name: paths
+        for name, paths in scenarios(args.database_url, args.requests, args.seed).items()
+        if not args.only or any(part in name for part in args.only)
+    }
     server = serve(args.database_url, args.port)
     try:
         warm: list[Any] = [p for paths in plan.values() for p in paths[-5:]]
         measure("127.0.0.1", args.port, "warm-up", warm)  # connections, imports, first pages of the files
+        print(f"load average before: {_load_average()}")
         print("| scenario | requests | p50 ms | p90 ms | p99 ms | max ms | mean items |")
         print("|---|---|---|---|---|---|---|")
         for name, paths in plan.items():
             print(measure("127.0.0.1", args.port, name, paths[:-5]).row(), flush=True)
+        print(f"load average after: {_load_average()}")
     finally:
         server.terminate()
         server.wait()

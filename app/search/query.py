@@ -43,6 +43,18 @@ Part = Term | Phrase
 class ParsedQuery:
     parts: tuple[Part, ...]
 
+    @property
+    def has_phrase(self) -> bool:
+        return any(isinstance(part, Phrase) for part in self.parts)
+
+    def words_only(self) -> "ParsedQuery":
+        """The same query with each phrase's words required anywhere, in any order."""
+        terms = (
+            Term(word) for part in self.parts for word in (part.words if isinstance(part, Phrase) else ())
+        )
+        kept = (part for part in self.parts if isinstance(part, Term))
+        return ParsedQuery(tuple(dict.fromkeys([*kept, *terms])))
+
     def canonical(self) -> str:
         """A normal form of the query: equal for queries that search the same thing."""
         return " ".join(

@@ -12,14 +12,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Table, func
+from sqlalchemy import CompoundSelect, Integer, Select, Table, and_, bindparam, func, union_all
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.articles import service as articles_service
-from app.articles.models import Article, ArticleTag
+from app.articles.models import Article, ArticleStatus, ArticleTag
 from app.auth import service as auth_service
 from app.auth.models import ApiKey
+from app.db import utcnow
 from app.errors import UnprocessableContent
 from app.search.models import (
     OverrideKind,
@@ -37,8 +41,8 @@ from app.taxonomy.models import Tag
 WEIGHTS = {"shared_tags": 0.45, "same_category": 0.10, "text_similarity": 0.35, "recency": 0.10}
 HALF_LIFE_DAYS = 30.0  # an article published this long before or after counts half as close in time
 TAG_WINDOW = 50  # per subject tag and side: the articles carrying it with the ids nearest the subject's
-TAG_POOL = 60  # of those, the ones sharing most tags
-NEIGHBOURS = 20  # same-category articles taken either side of the subject's publish time
+TAG_POOL = 40  # of those, the ones sharing most tags
+NEIGHBOURS = 10  # same-category articles taken either side of the subject's publish time
 TEXT_SOURCE = 600  # characters of each body read for text similarity, after the title and the lead
 _WORD = re.compile(r"[^\W_]+")
 _STOPWORD_TEXT = """
@@ -83,8 +87,8 @@ def related_articles(session: Session, subject: Article, limit: int) -> list[Rel
         ).all()
     )
     pool = _tag_candidates(session, subject.id, list(subject_tags)) | _category_neighbours(session, subject)
-    candidates = _load(session, (pool | set(pins)) - excluded - {subject.id}, subject_tags)
-    similarity = text_similarities(_terms_by_article(session, [subject.id, *candidates]), subject.id)
+    candidates, texts = _load(session, subject.id, (pool | set(pins)) - excluded - {subject.id}, subject_tags)
+    similarity = text_similarities(texts, subject.id)
     scored = []
     for candidate in candidates.values():
         candidate.text = similarity.get(candidate.id, 0.0)
@@ -136,55 +140,124 @@ def _reasons(subject: Article, candidate: _Candidate, *, pinned: bool) -> Relate
 # --- the candidate pool -----------------------------------------------------------------------------------
 
 
+def _in_order(statement: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """An ordered, limited SELECT usable as one part of a UNION ALL (SQLite wants it as a subquery)."""
+    part = statement.subquery()
+    return select_columns(*part.c)
+
+
+@lru_cache(maxsize=64)
+def _tag_windows(tags: int) -> CompoundSelect:
+    """The read of a subject's tag windows, for a subject with this many tags: its shape depends on nothing
+    else, so it is built once. Parameters: `subject`, `size` and `tag_0`, `tag_1`, ..."""
+    article_id = col(ArticleTag.article_id)
+    subject = bindparam("subject", type_=Integer)
+    return union_all(
+        *(
+            _in_order(
+                select_columns(article_id)
+                .where(
+                    col(ArticleTag.tag_id) == bindparam(f"tag_{i}", type_=Integer),
+                    article_id < subject if before else article_id > subject,
+                )
+                .order_by(article_id.desc() if before else article_id.asc())
+                .limit(bindparam("size", type_=Integer))
+            )
+            for i in range(tags)
+            for before in (True, False)
+        )
+    )
+
+
 def _tag_candidates(session: Session, subject_id: int, tag_ids: list[int]) -> set[int]:
     """Articles carrying the subject's tags: per tag, those with ids nearest the subject's (two index range
-    reads each), then the ones found under most tags, nearest first. Visibility is checked later."""
-    shared: Counter[int] = Counter()
-    article_id = col(ArticleTag.article_id)
-    for tag_id in tag_ids:
-        for before in (True, False):
-            side = article_id < subject_id if before else article_id > subject_id
-            statement = (
-                select(ArticleTag.article_id)
-                .where(ArticleTag.tag_id == tag_id, side)
-                .order_by(article_id.desc() if before else article_id.asc())
-                .limit(TAG_WINDOW)
-            )
-            shared.update(session.exec(statement).all())
+    reads each, in one statement), then the ones found under most tags, nearest first. Visibility is
+    checked later."""
+    if not tag_ids:
+        return set()
+    parameters = {"subject": subject_id, "size": TAG_WINDOW} | {f"tag_{i}": t for i, t in enumerate(tag_ids)}
+    shared: Counter[int] = Counter(session.execute(_tag_windows(len(tag_ids)), parameters).scalars())
     ranked = sorted(shared, key=lambda a: (-shared[a], abs(a - subject_id), a))
     return set(ranked[:TAG_POOL])
 
 
+@lru_cache(maxsize=1)
+def _neighbour_reads() -> CompoundSelect:
+    """The read of a category's articles published just before and just after a time, built once.
+
+    Each status is read on its own, so each read is a range of the (category, status, publish time) index
+    in order; a read of both at once would sort every article of the category. Parameters: `category`,
+    `subject`, `published`, `now` and `size`."""
+    published = col(Article.published_at)
+    parts = []
+    for status in (ArticleStatus.published, ArticleStatus.scheduled):
+        base = select_columns(col(Article.id), published).where(
+            col(Article.category_id) == bindparam("category", type_=Integer),
+            col(Article.status) == status,
+            col(Article.id) != bindparam("subject", type_=Integer),
+        )
+        before = base.where(published <= bindparam("published"), published <= bindparam("now"))
+        after = base.where(published > bindparam("published"), published <= bindparam("now"))
+        size = bindparam("size", type_=Integer)
+        parts += [
+            _in_order(before.order_by(published.desc(), col(Article.id).desc()).limit(size)),
+            _in_order(after.order_by(published.asc(), col(Article.id).asc()).limit(size)),
+        ]
+    return union_all(*parts)
+
+
 def _category_neighbours(session: Session, subject: Article) -> set[int]:
     """Public articles of the subject's category published just before and just after it."""
-    base = select(Article.id).where(
-        Article.category_id == subject.category_id,
-        Article.id != subject.id,
-        articles_service.public_condition(),
-    )
-    published = col(Article.published_at)
-    before = base.where(published <= subject.published_at).order_by(published.desc(), col(Article.id).desc())
-    after = base.where(published > subject.published_at).order_by(published.asc(), col(Article.id).asc())
-    return {
-        *session.exec(before.limit(NEIGHBOURS)).all(),
-        *session.exec(after.limit(NEIGHBOURS)).all(),
+    assert subject.published_at is not None
+    parameters = {
+        "category": subject.category_id,
+        "subject": subject.id,
+        "published": subject.published_at,
+        "now": utcnow(),
+        "size": NEIGHBOURS,
     }
+    rows = session.execute(_neighbour_reads(), parameters).all()
+    earlier = sorted((r for r in rows if r.published_at <= subject.published_at), key=_newest_first)
+    later = sorted(
+        (r for r in rows if r.published_at > subject.published_at), key=_newest_first, reverse=True
+    )
+    return {r.id for r in [*earlier[:NEIGHBOURS], *later[:NEIGHBOURS]]}
 
 
-def _load(session: Session, ids: set[int], subject_tags: dict[int, str]) -> dict[int, _Candidate]:
-    """The public ones among `ids`, with the subject's tags each of them carries (in the subject's order)."""
-    if not ids:
-        return {}
+def _newest_first(row: Any) -> tuple[float, int]:
+    return (-row.published_at.timestamp(), -row.id)
+
+
+def _load(
+    session: Session, subject_id: int, ids: set[int], subject_tags: dict[int, str]
+) -> tuple[dict[int, _Candidate], dict[int, Counter[str]]]:
+    """The public ones among `ids`, with the subject's tags each of them carries (in the subject's order),
+    and the terms of each of them and of the subject."""
+    rows = session.execute(
+        select_columns(
+            col(Article.id),
+            col(Article.category_id),
+            col(Article.published_at),
+            _documents.c.title,
+            _documents.c.lead,
+            func.substr(_documents.c.body, 1, TEXT_SOURCE).label("opening"),
+        )
+        .join(_documents, and_(_documents.c.kind == SearchType.article, _documents.c.ref_id == Article.id))
+        .where(
+            col(Article.id).in_([subject_id, *ids]),
+            (col(Article.id) == subject_id) | articles_service.public_condition(),
+        )
+    ).all()
+    texts = {row.id: terms(row.title, row.lead, row.opening) for row in rows}
     candidates = {
         row.id: _Candidate(
             id=row.id, category_id=row.category_id, published_at=row.published_at, shared_tags=[]
         )
-        for row in session.execute(
-            select(Article.id, Article.category_id, Article.published_at).where(
-                col(Article.id).in_(ids), articles_service.public_condition()
-            )
-        )
+        for row in rows
+        if row.id != subject_id
     }
+    if not candidates or not subject_tags:
+        return candidates, texts
     order = {tag_id: i for i, tag_id in enumerate(subject_tags)}
     shared = session.exec(
         select(ArticleTag.article_id, ArticleTag.tag_id).where(
@@ -193,38 +266,39 @@ def _load(session: Session, ids: set[int], subject_tags: dict[int, str]) -> dict
     ).all()
     for article_id, tag_id in sorted(shared, key=lambda pair: (pair[0], order[pair[1]])):
         candidates[article_id].shared_tags.append(subject_tags[tag_id])
-    return candidates
+    return candidates, texts
 
 
 # --- text similarity --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
+def _term(word: str) -> str | None:
+    """A word as a term: None for stopwords, numbers and short words, plurals folded into singulars."""
+    if len(word) < 3 or word in STOPWORDS or word.isdigit():
+        return None
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 def terms(title: str, lead: str, body: str) -> Counter[str]:
     """An article's words, weighted: a title word counts thrice, a lead word twice; stopwords left out and
     plurals folded into singulars."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
+    get = counts.get
     for weight, text in ((3, title), (2, lead), (1, body)):
-        for word, n in Counter(_WORD.findall(text.casefold())).items():
-            if len(word) < 3 or word in STOPWORDS or word.isdigit():
-                continue
-            if word.endswith("ies") and len(word) > 4:
-                word = word[:-3] + "y"
-            elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-                word = word[:-1]
-            counts[word] += weight * n
-    return counts
+        for term in map(_term, _WORD.findall(text.casefold())):
+            if term is not None:
+                counts[term] = get(term, 0) + weight
+    return Counter(counts)
 
 
-def _terms_by_article(session: Session, article_ids: list[int]) -> dict[int, Counter[str]]:
-    rows = session.execute(
-        select(
-            _documents.c.ref_id,
-            _documents.c.title,
-            _documents.c.lead,
-            func.substr(_documents.c.body, 1, TEXT_SOURCE).label("opening"),
-        ).where(_documents.c.kind == SearchType.article, _documents.c.ref_id.in_(article_ids))
-    )
-    return {row.ref_id: terms(row.title, row.lead, row.opening) for row in rows}
+@lru_cache(maxsize=4096)
+def _tf(count: int) -> float:
+    return 1 + math.log(count)
 
 
 def text_similarities(documents: dict[int, Counter[str]], subject_id: int) -> dict[int, float]:
@@ -233,21 +307,23 @@ def text_similarities(documents: dict[int, Counter[str]], subject_id: int) -> di
     subject = documents.get(subject_id)
     if not subject:
         return {}
-    frequency = Counter(term for counts in documents.values() for term in counts)
+    frequency: Counter[str] = Counter()
+    for counts in documents.values():
+        frequency.update(counts.keys())
     idf = {term: math.log(1 + len(documents) / n) for term, n in frequency.items()}
 
     def vector(counts: Counter[str]) -> dict[str, float]:
-        return {term: (1 + math.log(n)) * idf[term] for term, n in counts.items()}
+        return {term: _tf(n) * idf[term] for term, n in counts.items()}
 
     target = vector(subject)
-    target_norm = math.sqrt(sum(w * w for w in target.values()))
+    target_norm = math.hypot(*target.values())
     similarities = {}
     for article_id, counts in documents.items():
         if article_id == subject_id:
             continue
         weights = vector(counts)
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        dot = sum(w * target.get(term, 0.0) for term, w in weights.items())
+        norm = math.hypot(*weights.values())
+        dot = sum(w * weights[term] for term, w in target.items() if term in weights)
         similarities[article_id] = min(1.0, dot / (norm * target_norm)) if norm else 0.0
     return similarities
 

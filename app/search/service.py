@@ -1,36 +1,44 @@
 """Full-text search over articles, theme tables and timeline events, on FTS5 (SQLite) or tsvector
-(PostgreSQL). Only documents of public articles are ever found: visibility is joined in at query time."""
+(PostgreSQL). Only documents of public articles are ever found: visibility is joined in at query time.
+
+Ranking costs time per match, so a query ranks only its `RANKING_WINDOW` most recently indexed matches,
+found newest first through the full-text index. FTS5 walks its doclists backwards by rowid (its bm25 still
+counts the documents holding each word or phrase, once per query, over the whole index). PostgreSQL reads
+ranges of document ids from the newest down, through the GIN index intersected with the primary key, until
+the window is full; a phrase, whose word positions only the documents' vectors hold, is looked for among
+the newest `PHRASE_WINDOW` documents holding all its words."""
 
 import hashlib
 import html
 import json
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Double,
-    FromClause,
+    Integer,
+    Select,
     Table,
+    bindparam,
+    case,
     cast,
     column,
     func,
     literal_column,
     select,
     table,
-    true,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlmodel import Session, col
 
 from app.articles import service as articles_service
 from app.articles.models import Article, ArticleRef
-from app.pagination import keyset_page
+from app.pagination import decode_cursor, encode_cursor
 from app.search import index
 from app.search.models import FTS_TABLE, SEARCH_VECTOR, TEXT_CONFIG, SearchDocument, SearchHit, SearchType
-from app.search.query import ParsedQuery, fts5_match, pg_tsquery
+from app.search.query import ParsedQuery, Phrase, fts5_match, pg_tsquery
 from app.taxonomy.models import Category
 from app.timelines.models import Timeline, TimelineEvent, TimelineRef
 
@@ -39,67 +47,154 @@ SQLITE_WEIGHTS = (5.0, 2.0, 1.0)
 PG_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'::float4[]"
 PG_NORMALIZATION = 1  # divide by 1 + log(document length), so long documents do not win by length alone
 SNIPPET_WORDS = 24
-# a query matching more documents than this ranks only the most recently indexed this many of them: ranking
-# costs time per match, and a word in every other document says little anyway
-RANKING_WINDOW = 5_000
+# a query matching more documents than this ranks only the most recently indexed this many of them (filters
+# and visibility then narrow those): ranking costs time per match, and a word in every other document says
+# little anyway
+RANKING_WINDOW = 500
+# a phrase's word positions are compared document by document (PostgreSQL reads each document's vector for
+# it), so a query with a phrase looks for it among this many of the newest documents holding all its words
+PHRASE_WINDOW = 1000
+# PostgreSQL reads the newest ids first: this many times the window, then ranges sized by the density of
+# matches met so far (at least doubling, at most `MAX_GROWTH` times the last)
+FIRST_SPAN = 4
+MAX_GROWTH = 16
 PG_HEADLINE = (
     f"StartSel={index.MARK_START}, StopSel={index.MARK_END}, MaxWords={SNIPPET_WORDS}, "
     f"MinWords={SNIPPET_WORDS // 2}"
 )
+# ts_headline parses all the text it is given, so it gets an excerpt around the first likely match (when
+# the excerpt does hold a match): this many characters, starting this many before it
+EXCERPT, EXCERPT_BEFORE = 600, 200
 
 _documents: Table = SearchDocument.__table__  # type: ignore[attr-defined]
 _fts = table(FTS_TABLE, column("rowid"))
+_vector = literal_column(f"{_documents.name}.{SEARCH_VECTOR}", TSVECTOR)
 
 
-@dataclass(frozen=True)
-class Matches:
-    """The documents matching a query (at most `RANKING_WINDOW` of them, the most recently indexed), as a
-    FROM clause with the document columns `id`, `kind` and `article_id`, and each one's relevance score."""
-
-    documents: FromClause
-    score: ColumnElement[float]
+def _fts_match(query: ParsedQuery) -> ColumnElement[bool]:
+    fts: ColumnElement[Any] = literal_column(FTS_TABLE)  # the table's own name stands for all its columns
+    return fts.op("MATCH")(fts5_match(query))
 
 
-def matches(session: Session, query: ParsedQuery) -> Matches:
-    """Documents matching every part of `query`, scored higher when they match better."""
-    if session.get_bind().dialect.name == "postgresql":
-        vector = literal_column(f"{_documents.name}.{SEARCH_VECTOR}", TSVECTOR)
-        tsquery = pg_tsquery(query)
-        window = (
-            select(_documents.c.id, _documents.c.kind, _documents.c.article_id, vector.label("vector"))
-            .where(vector.op("@@")(tsquery))
-            # an expression, not the key: the matches then come from the GIN index, where the planner would
-            # otherwise walk the primary key backwards testing every row (slow unless most rows match)
-            .order_by((_documents.c.id + 0).desc())
-            .limit(RANKING_WINDOW)
-            .subquery("matched")
-        )
-        # float8, not ts_rank_cd's float4: a cursor's score must read back as exactly the value compared
-        rank = func.ts_rank_cd(literal_column(PG_WEIGHTS), window.c.vector, tsquery, PG_NORMALIZATION)
-        return Matches(documents=window, score=cast(rank, Double))
-    # FTS5 computes bm25() only in the full-text scan itself: the window is a lower bound on the rowid
+def _sqlite_window(session: Session, query: ParsedQuery) -> Select[Any]:
+    """The window's documents as (`doc_id`, `score`) rows: bm25, which FTS5 computes only in its own scan.
+
+    For a phrase, the window is first bounded by the newest documents holding all its words, so that word
+    positions are compared only there (as on PostgreSQL)."""
     fts: ColumnElement[Any] = literal_column(FTS_TABLE)
-    condition = fts.op("MATCH")(fts5_match(query))
-    floor = session.execute(
+    statement = select(
+        _fts.c.rowid.label("doc_id"), (-func.bm25(fts, *SQLITE_WEIGHTS, type_=Double)).label("score")
+    ).where(_fts_match(query))
+    if not query.has_phrase:
+        return statement.order_by(_fts.c.rowid.desc()).limit(RANKING_WINDOW)
+    oldest = session.execute(
         select(_fts.c.rowid)
-        .where(condition)
+        .where(_fts_match(query.words_only()))
         .order_by(_fts.c.rowid.desc())
-        .offset(RANKING_WINDOW - 1)
+        .offset(PHRASE_WINDOW - 1)
         .limit(1)
     ).scalar()
-    in_window = _fts.c.rowid >= floor if floor is not None else true()
-    documents = (
-        select(
-            _documents.c.id,
-            _documents.c.kind,
-            _documents.c.article_id,
-            (-func.bm25(fts, *SQLITE_WEIGHTS, type_=Double)).label("score"),
-        )
-        .select_from(_fts.join(_documents, _documents.c.id == _fts.c.rowid))
-        .where(condition, in_window)
-        .subquery("matched")
+    return statement if oldest is None else statement.where(_fts.c.rowid >= oldest)
+
+
+def _local_setting(name: str, value: str) -> ColumnElement[Any]:
+    """Sets a PostgreSQL setting for the rest of the transaction, as a statement or along with one."""
+    return func.set_config(name, value, True)
+
+
+def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int) -> list[int]:
+    """Ids of the most recently indexed matches, newest first, read range by range from the newest id down.
+
+    The first range is tested row by row in id order, which fills the window at once for a common word.
+    Later ranges are sized by the density of matches met so far and read as bitmaps only (the GIN index's
+    matches intersected with the id range), so only matching rows are visited: the planner, which does not
+    count the cost of reading a vector, would otherwise test every row of a range. Plans are made for the
+    actual words and ids, never generic ones of a prepared statement."""
+    top: int = (
+        session.execute(
+            select(func.max(_documents.c.id), _local_setting("plan_cache_mode", "force_custom_plan"))
+        ).scalar()
+        or 0
     )
-    return Matches(documents=documents, score=documents.c.score)
+    found: list[int] = []
+    high, span = top, size * FIRST_SPAN
+    bitmaps = False
+    while high > 0 and len(found) < size:
+        if high < top and not bitmaps:
+            session.execute(select(_local_setting("enable_indexscan", "off")))
+            bitmaps = True
+        low = max(high - span, 0)
+        statement = (
+            select(_documents.c.id)
+            .where(_vector.op("@@")(tsquery), _documents.c.id <= high, _documents.c.id > low)
+            .order_by(_documents.c.id.desc())
+            .limit(size - len(found))
+        )
+        found += session.execute(statement).scalars()
+        # the next range: long enough for the matches still wanted at the density met so far
+        wanted = (size - len(found)) * (top - low) * 3 // (2 * len(found)) if found else span * MAX_GROWTH
+        high, span = low, min(max(wanted, span * 2), span * MAX_GROWTH)
+    if bitmaps:
+        session.execute(select(_local_setting("enable_indexscan", "on")))
+    return found
+
+
+def _scored_window(session: Session, query: ParsedQuery) -> list[Any]:
+    """The window's documents as (`doc_id`, `score`) rows, best first (ties by document id). Visibility and
+    filters are left to the page, so that only the documents a page looks at are read."""
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery = pg_tsquery(query)
+        conditions: list[ColumnElement[bool]] = []
+        if query.has_phrase:
+            # a window of documents with all the words (the GIN index finds them exactly); then the phrase
+            window = _pg_window(session, pg_tsquery(query.words_only()), PHRASE_WINDOW)
+            conditions.append(_vector.op("@@")(tsquery))
+        else:
+            window = _pg_window(session, tsquery, RANKING_WINDOW)
+        rank = func.ts_rank_cd(literal_column(PG_WEIGHTS), _vector, tsquery, PG_NORMALIZATION)
+        # float8, not ts_rank_cd's float4: a cursor's score must read back as exactly the value compared
+        statement = select(_documents.c.id.label("doc_id"), cast(rank, Double).label("score")).where(
+            _documents.c.id == func.any(bindparam("window", window, type_=ARRAY(Integer))), *conditions
+        )
+    else:
+        statement = _sqlite_window(session, query)
+    scored = statement.subquery("scored")
+    return list(session.execute(select(scored).order_by(scored.c.score.desc(), scored.c.doc_id)))
+
+
+def _page_rows(
+    *,
+    types: Collection[SearchType],
+    category: str | None,
+    published_after: datetime | None,
+    published_before: datetime | None,
+) -> Select[Any]:
+    """What a hit shows, for documents of public articles that pass the filters."""
+    statement = (
+        select(
+            _documents.c.id.label("doc_id"),
+            _documents.c.kind,
+            _documents.c.ref_id,
+            _documents.c.title,
+            _documents.c.article_id,
+            col(Article.slug).label("article_slug"),
+            col(Article.title).label("article_title"),
+            col(Article.published_at),
+            col(Category.slug).label("category_slug"),
+        )
+        .join(Article, col(Article.id) == _documents.c.article_id)
+        .join(Category, col(Category.id) == Article.category_id)
+        .where(articles_service.public_condition())
+    )
+    if types:
+        statement = statement.where(_documents.c.kind.in_(sorted(types)))
+    if category is not None:
+        statement = statement.where(col(Category.slug) == category)
+    if published_after is not None:
+        statement = statement.where(col(Article.published_at) > published_after)
+    if published_before is not None:
+        statement = statement.where(col(Article.published_at) < published_before)
+    return statement
 
 
 def search(
@@ -113,42 +208,45 @@ def search(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[SearchHit], str | None]:
-    """One page of matches, best first (ties by document id), with highlighted snippets."""
-    match = matches(session, query)
-    found = match.documents.c
-    ranked = (
-        select(found.id.label("doc_id"), match.score.label("score"))
-        .select_from(match.documents.join(Article, col(Article.id) == found.article_id))
-        .where(articles_service.public_condition())
-    )
-    if types:
-        ranked = ranked.where(found.kind.in_(sorted(types)))
-    if category is not None:
-        ranked = ranked.where(
-            col(Article.category_id)
-            == select(col(Category.id)).where(col(Category.slug) == category).scalar_subquery()
-        )
-    if published_after is not None:
-        ranked = ranked.where(col(Article.published_at) > published_after)
-    if published_before is not None:
-        ranked = ranked.where(col(Article.published_at) < published_before)
+    """One page of matches, best first (ties by document id), with highlighted snippets.
+
+    The scored window is read in order, keeping the documents that pass visibility and the filters, until
+    the page and one more (so a next page is known to exist) are found."""
     listing = json.dumps(
         [query.canonical(), sorted(types), category, str(published_after), str(published_before)]
     )
-    page_rows: list[Any]
-    sub = ranked.subquery("ranked")
-    page_rows, next_cursor = keyset_page(
-        session,
-        select(sub.c.doc_id, sub.c.score),
-        order=[(sub.c.score, True), (sub.c.doc_id, False)],
-        kind="search:" + hashlib.blake2b(listing.encode(), digest_size=8).hexdigest(),
-        cursor=cursor,
-        limit=limit,
-        key=lambda row: (row.score, row.doc_id),
-        scalars=False,
+    kind = "search:" + hashlib.blake2b(listing.encode(), digest_size=8).hexdigest()
+    scored = _scored_window(session, query)
+    if cursor:
+        after_score, after_id = decode_cursor(cursor, kind, (float, int))
+        scored = [
+            s for s in scored if s.score < after_score or (s.score == after_score and s.doc_id > after_id)
+        ]
+    statement = _page_rows(
+        types=types, category=category, published_after=published_after, published_before=published_before
     )
-    scores = {row.doc_id: row.score for row in page_rows}
-    return _hits(session, query, scores), next_cursor
+    page: list[tuple[Any, float]] = []
+    # the page's share of the window and a quarter more first; the rest only if filters turned many away
+    first = limit + 1 + limit // 4 + 2
+    for part in (scored[:first], scored[first:]):
+        if len(page) > limit or not part:
+            break
+        ids = [s.doc_id for s in part]
+        rows = {row.doc_id: row for row in session.execute(statement.where(_documents.c.id.in_(ids)))}
+        page += [(rows[s.doc_id], s.score) for s in part if s.doc_id in rows]
+    if len(page) <= limit:
+        return _hits(session, query, page), None
+    last, score = page[limit - 1]
+    return _hits(session, query, page[:limit]), encode_cursor(kind, (score, last.doc_id))
+
+
+def _locator(query: ParsedQuery) -> str:
+    """A regular expression for where a match probably starts: each term's (or phrase's first word's)
+    leading letters, at the start of a word, which word endings the stemmer removes do not change."""
+    words = [part.words[0] if isinstance(part, Phrase) else part.word for part in query.parts]
+    stems = {w if len(w) <= 4 else w[: max(4, len(w) - 3)] for w in words}
+    # words hold letters and digits only, so they are safe in a pattern
+    return r"\m(" + "|".join(sorted(stems)) + ")"
 
 
 def _snippets(session: Session, query: ParsedQuery, doc_ids: Collection[int]) -> dict[int, str]:
@@ -157,97 +255,78 @@ def _snippets(session: Session, query: ParsedQuery, doc_ids: Collection[int]) ->
         return {}
     raw: dict[int, str] = {}
     if session.get_bind().dialect.name == "postgresql":
+        config: ColumnElement[Any] = literal_column(f"'{TEXT_CONFIG}'::regconfig")
+        tsquery = pg_tsquery(query)
         text = _documents.c.lead + "\n" + _documents.c.body
-        headline = func.ts_headline(
-            literal_column(f"'{TEXT_CONFIG}'::regconfig"), text, pg_tsquery(query), PG_HEADLINE
-        )
-        for doc_id, excerpt in session.execute(
+        at = func.regexp_instr(text, _locator(query), 1, 1, 0, "i")
+        excerpt = func.substr(text, func.greatest(at - EXCERPT_BEFORE, 1), EXCERPT)
+        source = case((func.to_tsvector(config, excerpt).op("@@")(tsquery), excerpt), else_=text)
+        headline = func.ts_headline(config, source, tsquery, PG_HEADLINE)
+        for doc_id, snippet in session.execute(
             select(_documents.c.id, headline).where(_documents.c.id.in_(doc_ids))
         ):
-            raw[doc_id] = excerpt
+            raw[doc_id] = snippet
     else:
         fts: ColumnElement[Any] = literal_column(FTS_TABLE)
         marks = (index.MARK_START, index.MARK_END, "…", SNIPPET_WORDS)
         statement = select(_fts.c.rowid, func.snippet(fts, 1, *marks), func.snippet(fts, 2, *marks)).where(
-            fts.op("MATCH")(fts5_match(query)), _fts.c.rowid.in_(doc_ids)
+            _fts_match(query), _fts.c.rowid.in_(doc_ids)
         )
         for doc_id, lead, body in session.execute(statement):
             marked = [t for t in (lead, body) if index.MARK_START in t]
             raw[doc_id] = (marked or [t for t in (lead, body) if t] or [""])[0]
     return {
-        doc_id: html.escape(" ".join(excerpt.split()))
+        doc_id: html.escape(" ".join(snippet.split()))
         .replace(index.MARK_START, "<mark>")
         .replace(index.MARK_END, "</mark>")
-        for doc_id, excerpt in raw.items()
+        for doc_id, snippet in raw.items()
     }
 
 
-def _hits(session: Session, query: ParsedQuery, scores: dict[int, float]) -> list[SearchHit]:
-    """Search results for these documents, in the order of `scores`."""
-    if not scores:
+def _hits(session: Session, query: ParsedQuery, page: list[tuple[Any, float]]) -> list[SearchHit]:
+    """Search results for these documents (rows of the page's statement, with their scores), in order."""
+    if not page:
         return []
-    docs = {
-        row.id: row
-        for row in session.execute(
-            select(
-                _documents.c.id,
-                _documents.c.kind,
-                _documents.c.ref_id,
-                _documents.c.article_id,
-                _documents.c.title,
-            ).where(_documents.c.id.in_(scores))
-        )
-    }
-    articles = {
-        row.id: row
-        for row in session.execute(
-            select(
-                col(Article.id),
-                col(Article.slug),
-                col(Article.title),
-                col(Article.published_at),
-                col(Article.category_id),
-            ).where(col(Article.id).in_({d.article_id for d in docs.values()}))
-        )
-    }
-    categories = articles_service.categories_by_id(session, (a.category_id for a in articles.values()))
-    event_ids = [d.ref_id for d in docs.values() if d.kind == SearchType.event]
-    timelines = {
-        row.event_id: TimelineRef(id=row.id, slug=row.slug, title=row.title)
-        for row in session.execute(
-            select(
-                col(TimelineEvent.id).label("event_id"),
-                col(Timeline.id),
-                col(Timeline.slug),
-                col(Timeline.title),
+    rows = [row for row, _ in page]
+    event_ids = [row.ref_id for row in rows if row.kind == SearchType.event]
+    timelines = (
+        {
+            row.event_id: TimelineRef(id=row.id, slug=row.slug, title=row.title)
+            for row in session.execute(
+                select(
+                    col(TimelineEvent.id).label("event_id"),
+                    col(Timeline.id),
+                    col(Timeline.slug),
+                    col(Timeline.title),
+                )
+                .join(Timeline, col(Timeline.id) == TimelineEvent.timeline_id)
+                .where(col(TimelineEvent.id).in_(event_ids))
             )
-            .join(Timeline, col(Timeline.id) == TimelineEvent.timeline_id)
-            .where(col(TimelineEvent.id).in_(event_ids))
-        )
-    }
-    snippets = _snippets(session, query, list(scores))
+        }
+        if event_ids
+        else {}
+    )
+    snippets = _snippets(session, query, [row.doc_id for row in rows])
     hits = []
-    for doc_id, score in scores.items():
-        doc = docs[doc_id]
-        article = articles[doc.article_id]
-        kind = SearchType(doc.kind)
-        timeline = timelines.get(doc.ref_id) if kind is SearchType.event else None
+    for row, score in page:
+        kind = SearchType(row.kind)
+        timeline = timelines.get(row.ref_id) if kind is SearchType.event else None
         url = {
-            SearchType.article: f"/v1/articles/{article.slug}",
-            SearchType.table: f"/v1/tables/{doc.ref_id}",
+            SearchType.article: f"/v1/articles/{row.article_slug}",
+            SearchType.table: f"/v1/tables/{row.ref_id}",
             SearchType.event: f"/v1/timelines/{timeline.slug if timeline else ''}",
         }[kind]
         hits.append(
             SearchHit(
                 type=kind,
-                id=doc.ref_id,
-                title=doc.title,
-                snippet=snippets.get(doc_id, ""),
+                id=row.ref_id,
+                title=row.title,
+                snippet=snippets.get(row.doc_id, ""),
                 score=score,
                 url=url,
-                published_at=article.published_at,
-                category_slug=categories[article.category_id].slug,
-                article=ArticleRef(id=article.id, slug=article.slug, title=article.title),
+                published_at=row.published_at,
+                category_slug=row.category_slug,
+                article=ArticleRef(id=row.article_id, slug=row.article_slug, title=row.article_title),
                 timeline=timeline,
             )
         )

@@ -70,3 +70,17 @@ def test_tsquery_is_built_from_bound_parameters() -> None:
 
 def test_canonical_form_ignores_case_spacing_and_repeats() -> None:
     assert parse('  Kim "NEW   year" kim ').canonical() == parse('kim "new year"').canonical()
+
+
+def test_words_only_turns_phrases_into_required_words() -> None:
+    query = parse('"new year" milit* "year of" greetings')
+    assert query.words_only().parts == (
+        Term("milit", prefix=True),
+        Term("greetings"),
+        Term("new"),
+        Term("year"),
+        Term("of"),
+    )
+    assert parse("plain words").words_only() == parse("plain words")
+    assert parse('"new year" eve').has_phrase
+    assert not parse('"new" year eve').has_phrase

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.search import related as related_service
 from app.search.related import HALF_LIFE_DAYS, WEIGHTS
 from tests.assertions import assert_problem
 from tests.factories import audit_trail, key_headers, make_category, make_hidden_articles, make_tag
@@ -120,6 +121,28 @@ def test_an_article_with_no_tags_or_words_in_common_still_answers(
 ) -> None:
     lonely = story(session, "Zzz", "")
     assert related(client, lonely.slug) == []
+
+
+def test_category_neighbours_are_the_nearest_public_ones_either_side(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(related_service, "NEIGHBOURS", 2)
+    section = make_category(session, slug="section")
+    subject = story(session, "Harbour opens", category=section, days=10)
+    made = {
+        days: story(session, f"Story {days}", category=section, days=days, status=status).id
+        for days, status in [
+            (4, "published"),
+            (7, "scheduled"),  # scheduled, and its time has come: public
+            (8, "published"),
+            (11, "scheduled"),
+            (12, "published"),
+            (13, "published"),
+        ]
+    }
+    make_hidden_articles(session, category=section)
+    ids = {item["id"] for item in related(client, subject.slug, limit=100)}
+    assert ids == {made[7], made[8], made[11], made[12]}
 
 
 def test_caching_names_the_subject_and_every_result(client: TestClient, newsroom: dict[str, Any]) -> None:

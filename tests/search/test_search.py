@@ -82,6 +82,45 @@ def test_a_very_common_query_ranks_the_most_recently_indexed_matches(
     assert articles_found(client, "tide table 0") == [made[0]]  # narrower queries still reach it
 
 
+def test_the_window_holds_the_newest_matches_however_far_apart_they_are(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL reads ids in ranges, newest first, sized by the matches met so far: here several ranges
+    monkeypatch.setattr(service, "RANKING_WINDOW", 3)
+    monkeypatch.setattr(service, "FIRST_SPAN", 1)
+    matches = []
+    for gap in (0, 9, 14, 3, 2):
+        matches.append(story(session, "Fern survey", "fern fronds").id)
+        for n in range(gap):
+            story(session, f"Filler {n}", "moss and lichen")
+    assert articles_found(client, "fern") == matches[-3:]  # equal scores: by document
+    assert len(articles_found(client, "moss")) == 3
+
+
+def test_a_phrase_is_looked_for_among_the_newest_documents_with_all_its_words(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "PHRASE_WINDOW", 2)
+    old = story(session, "Harbour seals", "grey seals basking").id
+    newer = [story(session, f"Seal census {n}", "seals counted, grey skies").id for n in range(2)]
+    assert articles_found(client, '"grey seals"') == []  # the two newest with both words lack the phrase
+    assert set(articles_found(client, "grey seals")) == {old, *newer}
+    again = story(session, "Grey seals again", "").id
+    assert articles_found(client, '"grey seals"') == [again]
+    assert articles_found(client, '"grey seals" basking') == [old]  # a rarer word reaches further back
+
+
+def test_filters_narrow_the_window(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "RANKING_WINDOW", 2)
+    table = make_table(session, story(session, "Old ledger", "accounts"), title="Otter counts")
+    newer = [story(session, f"Otter news {n}", "otters seen").id for n in range(2)]
+    assert articles_found(client, "otter") == newer
+    assert found(client, "otter", type="table") == []  # the table is older than the two newest matches
+    assert found(client, "otter counts", type="table") == [("table", table.id)]
+
+
 # --- kinds of match and filters -----------------------------------------------------------------------
 
 
@@ -199,6 +238,20 @@ def test_snippet_marks_matches(client: TestClient, session: Session) -> None:
     [hit] = search(client, "gulls")["items"]
     assert "<mark>gulls</mark> circle above the bay" in hit["snippet"]
     assert hit["snippet"].count("<mark>") == 1
+
+
+def test_snippet_of_a_match_deep_in_a_long_body(client: TestClient, session: Session) -> None:
+    filler = " ".join(f"word{n}" for n in range(300))
+    story(session, "Birds", f"{filler} the kestrel hovered over the field {filler}")
+    [hit] = search(client, "kestrels")["items"]
+    assert "<mark>kestrel</mark> hovered over the field" in hit["snippet"]
+
+
+def test_snippet_when_an_earlier_word_starts_alike(client: TestClient, session: Session) -> None:
+    filler = " ".join(f"word{n}" for n in range(300))
+    story(session, "Birds", f"Kestor Hall opened. {filler} a kestrel nested there")
+    [hit] = search(client, "kestrel")["items"]
+    assert "<mark>kestrel</mark> nested there" in hit["snippet"]
 
 
 def test_snippet_escapes_the_text_around_the_marks(client: TestClient, session: Session) -> None:
