@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     migrations_dir: Path = REPO_ROOT / "migrations"
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # requests one worker runs at once past the response cache (others wait their turn), and the threads it
+    # runs them in: at most, and unset, the connections of its database pool (see app/main.py)
+    concurrency: int | None = Field(default=None, ge=1, le=1000)
     # per resource kind; BROADSHEET_CACHE_POLICIES='{"article": {"s_maxage": 600}}' overrides parts
     cache_policies: dict[CacheKind, CachePolicy] = Field(default_factory=lambda: dict(DEFAULT_POLICIES))
     compress_minimum_size: int = 1024

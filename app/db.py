@@ -69,16 +69,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Engine:
-    """One engine per process; SQLite gets foreign keys, WAL and a busy timeout."""
+def pool_sizes(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> tuple[int, int]:
+    """The connections an engine for `url` keeps and the most it opens beyond those."""
     if url.startswith("sqlite"):
         # one file, one writer at a time: a few connections serve a worker as well as many, in less memory
         database = make_url(url).database
-        on_file = {"pool_size": 4, "max_overflow": 4} if database and database != ":memory:" else {}
+        return (4, 4) if database and database != ":memory:" else (5, 10)  # in memory: SQLAlchemy's own
+    return pool_size, max_overflow
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Engine:
+    """One engine per process; SQLite gets foreign keys, WAL and a busy timeout."""
+    size, overflow = pool_sizes(url, pool_size=pool_size, max_overflow=max_overflow)
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        on_file = {"pool_size": size, "max_overflow": overflow} if database and database != ":memory:" else {}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **on_file)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+    return create_engine(url, pool_size=size, max_overflow=overflow, pool_pre_ping=True)
 
 
 def get_session(request: Request) -> Iterator[Session]:

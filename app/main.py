@@ -6,7 +6,9 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
+import anyio
 import fastapi_offline
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, Response
@@ -14,14 +16,14 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.articles.admin_router import router as articles_admin_router
 from app.articles.router import router as articles_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.cors import CORSMiddleware, CORSPolicy
-from app.db import SessionDep, make_engine
+from app.db import SessionDep, make_engine, pool_sizes
 from app.errors import error_responses, install_error_handlers
 from app.frontend import DemoPages
 from app.home.router import router as home_router
@@ -80,18 +82,44 @@ class ServiceInfo(BaseModel):
 
 class Broadsheet(FastAPI):
     """The application, with the response cache in front of everything else: a hit never enters Starlette's
-    middleware stack or routing, it costs what serving stored bytes costs."""
+    middleware stack or routing, it costs what serving stored bytes costs.
+
+    Past the cache, at most `admission`'s count of requests are worked on at once, no more than the database
+    pool's connections; the rest wait in the event loop. A request holds its connection until its answer is
+    validated, and FastAPI validates a sync route's answer in a worker thread: with more requests admitted
+    than connections, every thread could be waiting for a connection held by a request waiting for a thread
+    (stuck until the pool's 30 s timeout). Fewer requests at once also means less memory and less contention
+    for the GIL. A request leaves its slot as its answer starts, so a slow reader holds no slot."""
 
     edge: ResponseCacheMiddleware | None = None
+    admission: anyio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.edge is None:
-            await super().__call__(scope, receive, send)
+            await self.app_call(scope, receive, send)
         else:
             await self.edge(scope, receive, send)
 
     async def app_call(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await super().__call__(scope, receive, send)
+        admission = self.admission
+        if admission is None or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await admission.acquire()
+        held = True
+
+        async def sending(message: Message) -> None:
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                admission.release()
+            await send(message)
+
+        try:
+            await super().__call__(scope, receive, sending)
+        finally:
+            if held:
+                admission.release()
 
 
 class Health(BaseModel):
@@ -104,6 +132,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # sync routes and dependencies run in this event loop's worker threads: one per admitted request
+        to_thread.current_default_thread_limiter().total_tokens = concurrency
+        assert isinstance(app, Broadsheet)
+        app.admission = anyio.Semaphore(concurrency)
         if follower is not None:
             follower.start()
         if worker is not None:
@@ -140,6 +172,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(
         settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
     )
+    size, overflow = pool_sizes(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+    connections = size + max(overflow, 0)
+    concurrency = min(settings.concurrency or connections, connections)
     cdn_purger = make_purger(settings)
     app.state.response_cache = ResponseCache(settings.response_cache_max_bytes)
     follower: PurgeLogFollower | None = None
