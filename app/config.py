@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     purge_batch_size: int = Field(default=256, ge=1)
     # finished public answers kept in each process (see app/response_cache.py)
     response_cache_enabled: bool = True
-    response_cache_max_bytes: int = Field(default=32 * 1024 * 1024, ge=0)  # per process: counts in its RSS
+    response_cache_max_bytes: int = Field(default=8 * 1024 * 1024, ge=0)  # per process: counts in its RSS
     purge_log_follow_interval: float = Field(default=0.25, gt=0, le=5)
     # Uvicorn's line per request: off by default, the proxy or CDN in front logs requests at less cost
     access_log: bool = False
