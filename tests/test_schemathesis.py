@@ -6,6 +6,8 @@ Opaque cursors cannot be described by a schema, so a schema-valid but made-up cu
 the "positive data acceptance" check is left out; every other built-in check runs.
 Each operation is driven by schemathesis' Hypothesis strategy in-process over ASGI, on the demo data."""
 
+import copy
+
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -20,6 +22,9 @@ from app.config import Settings
 from app.main import create_app
 
 _spec = create_app(Settings(database_url="sqlite://")).openapi()
+# loaded once: every test's app serves this same document (tests/test_openapi.py holds it to the snapshot),
+# and generating and loading it per test cost about 0.7 s each
+_schema = schemathesis.openapi.from_dict(copy.deepcopy(_spec))
 OPERATIONS = [(method.upper(), path) for path, item in _spec["paths"].items() for method in item]
 SECURED = {
     (m.upper(), p) for p, item in _spec["paths"].items() for m, op in item.items() if op.get("security")
@@ -43,7 +48,8 @@ def test_operation_conforms_to_its_schema(
     app: FastAPI, demo: Session, method: str, path: str, mode: GenerationMode
 ) -> None:
     """Valid requests get their declared answers; invalid ones a declared 4xx, never a 5xx."""
-    operation = schemathesis.openapi.from_asgi("/openapi.json", app)[path][method]
+    _schema.app = app  # the test's app answers the calls
+    operation = _schema[path][method]
     headers = {}
     if (method, path) in SECURED:
         with Session(app.state.engine) as keys:
