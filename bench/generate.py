@@ -349,6 +349,8 @@ def _fix_sequences(connection: Connection) -> None:
 def build_derived(engine: Engine) -> dict[str, float]:
     """Derived data, rebuilt in bulk after a load: the search index (then statistics for the planner)."""
     timings: dict[str, float] = {}
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))  # the planner's statistics for the bulk-loaded tables first
     started = time.perf_counter()
     with engine.begin() as connection:
         index.rebuild(connection, batch_size=1000)
@@ -440,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--views-only", action="store_true", help="only renew the view buckets of a generated database"
     )
+    parser.add_argument(
+        "--derived-only",
+        action="store_true",
+        help="only rebuild the derived data (search index, statistics), as after an interrupted run",
+    )
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL")
@@ -448,7 +455,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{add_views(engine, args.seed)} view buckets")
         engine.dispose()
         return 0
-    timings = generate(args.database_url, args.articles, seed=args.seed, batch=args.batch)
+    if args.derived_only:
+        engine = make_engine(args.database_url)
+        try:
+            timings = build_derived(engine)
+        finally:
+            engine.dispose()
+    else:
+        timings = generate(args.database_url, args.articles, seed=args.seed, batch=args.batch)
     for step, seconds in timings.items():
         print(f"{step:>14}: {seconds:8.1f} s")
     return 0
