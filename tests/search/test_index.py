@@ -159,6 +159,27 @@ def test_rebuild_indexes_everything_from_scratch(session: Session) -> None:
     assert documents_of(session, second.id) == [("article", second.id)]
 
 
+def test_after_a_rebuild_the_full_text_index_is_whole_and_followed(
+    client: TestClient, session: Session
+) -> None:
+    """SQLite's rebuild sets its triggers aside and has FTS5 index everything at once: the index must then
+    match the documents, and later writes must reach it again."""
+    story(session, "Harbour seals", "Pups on the beach")
+    index.rebuild(session.connection())
+    session.commit()
+    later = story(session, "Harbour cranes", "Steel and cable")
+    assert documents_of(session, later.id) == [("article", later.id)]
+    assert [hit[0] for hit in found(client, "cranes")] == ["article"]
+    assert len(found(client, "harbour")) == 2
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO searchdocument_fts(searchdocument_fts) VALUES ('integrity-check')"))
+        triggers = session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+        assert {"searchdocument_ai", "searchdocument_ad", "searchdocument_au"} <= set(triggers)
+    session.delete(later)
+    session.commit()
+    assert len(found(client, "harbour")) == 1
+
+
 def test_the_sqlite_full_text_table_stays_consistent(session: Session) -> None:
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("FTS5 is SQLite's")
