@@ -316,6 +316,11 @@ def announce_due(session: Session, now: datetime | None = None, *, sweep: bool =
     With `sweep`, also public articles the log has never seen (rows bulk-inserted without the ORM).
     Purges what a newly visible article changes. Returns how many articles it looked at."""
     now = now or utcnow()
+    if session.get_bind().dialect.name == "sqlite":
+        # the write lock before the first read: a SQLite transaction that has read cannot start writing once
+        # another has written since (SQLITE_BUSY_SNAPSHOT at once, no busy wait), as workers polling at once
+        # do; PostgreSQL reads committed rows per statement and takes its lock later, for less time
+        _serialize(session.connection())
     ids = list(
         session.execute(
             select(_states.c.article_id)
