@@ -44,12 +44,16 @@ def _sample(database_url: str, n: int, seed: int) -> tuple[list[str], list[str],
         with engine.connect() as connection:
             top = connection.execute(select(func.max(col(Article.id)))).scalar_one() or 0
             wanted = random.Random(seed).sample(range(1, top + 1), min(top, n * 2))
-            slugs = connection.execute(
-                select(col(Article.slug)).where(col(Article.id).in_(wanted), public_condition())
-            ).scalars()
+            slugs: list[str] = []
+            for start in range(0, len(wanted), 10_000):  # PostgreSQL takes at most 65,535 parameters
+                slugs += connection.execute(
+                    select(col(Article.slug)).where(
+                        col(Article.id).in_(wanted[start : start + 10_000]), public_condition()
+                    )
+                ).scalars()
             categories = connection.execute(select(col(Category.slug))).scalars().all()
             tags = connection.execute(select(col(Tag.slug))).scalars().all()
-            return list(slugs)[:n], list(categories), list(tags)
+            return slugs[:n], list(categories), list(tags)
     finally:
         engine.dispose()
 
