@@ -69,12 +69,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _is_sqlite_file(url: str) -> bool:
+    database = make_url(url).database if url.startswith("sqlite") else None
+    return bool(database) and database != ":memory:"
+
+
 def pool_sizes(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> tuple[int, int]:
     """The connections an engine for `url` keeps and the most it opens beyond those."""
-    if url.startswith("sqlite"):
+    if _is_sqlite_file(url):
         # one file, one writer at a time: a few connections serve a worker as well as many, in less memory
-        database = make_url(url).database
-        return (4, 4) if database and database != ":memory:" else (5, 10)  # in memory: SQLAlchemy's own
+        return 4, 4
+    if url.startswith("sqlite"):
+        return 5, 10  # in memory: SQLAlchemy's own
     return pool_size, max_overflow
 
 
@@ -82,8 +88,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
     """One engine per process; SQLite gets foreign keys, WAL and a busy timeout."""
     size, overflow = pool_sizes(url, pool_size=pool_size, max_overflow=max_overflow)
     if url.startswith("sqlite"):
-        database = make_url(url).database
-        on_file = {"pool_size": size, "max_overflow": overflow} if database and database != ":memory:" else {}
+        on_file = {"pool_size": size, "max_overflow": overflow} if _is_sqlite_file(url) else {}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **on_file)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

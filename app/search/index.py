@@ -18,9 +18,9 @@ from app.articles import changes
 from app.articles.models import Article, ArticleBlock
 from app.search.models import (
     DELETE_TRIGGER,
+    FOLLOW_TRIGGERS_DDL,
     FTS_TABLE,
     INSERT_TRIGGER,
-    SQLITE_DDL,
     SearchDocument,
     SearchType,
 )
@@ -157,9 +157,8 @@ def rebuild(connection: Connection, batch_size: int = BATCH) -> int:
     made = _insert_documents(connection, batch_size)
     if sqlite:
         connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
-        for statement in SQLITE_DDL:
-            if f"TRIGGER {INSERT_TRIGGER} " in statement or f"TRIGGER {DELETE_TRIGGER} " in statement:
-                connection.execute(text(statement))
+        for statement in FOLLOW_TRIGGERS_DDL:
+            connection.execute(text(statement))
     return made
 
 

@@ -66,14 +66,18 @@ class SearchDocument(SQLModel, table=True):
 
 _doc = SearchDocument.__tablename__
 INSERT_TRIGGER, DELETE_TRIGGER = f"{_doc}_ai", f"{_doc}_ad"
-SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, lead, body, content='{_doc}', "
-    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
+# the triggers that keep FTS5 in step row by row (index.rebuild sets the first two aside for a bulk build)
+FOLLOW_TRIGGERS_DDL = (
     f"CREATE TRIGGER {INSERT_TRIGGER} AFTER INSERT ON {_doc} BEGIN "
     f"INSERT INTO {FTS_TABLE}(rowid, title, lead, body) VALUES (new.id, new.title, new.lead, new.body); END",
     f"CREATE TRIGGER {DELETE_TRIGGER} AFTER DELETE ON {_doc} BEGIN "
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body) "
     "VALUES ('delete', old.id, old.title, old.lead, old.body); END",
+)
+SQLITE_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, lead, body, content='{_doc}', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
+    *FOLLOW_TRIGGERS_DDL,
     f"CREATE TRIGGER {_doc}_au AFTER UPDATE ON {_doc} BEGIN "
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, lead, body) "
     "VALUES ('delete', old.id, old.title, old.lead, old.body); "
