@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, get_args
 
 import brotli
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.db import close_sessions
 from app.errors import PreconditionFailed, PreconditionRequired
 
 CACHEABLE_TYPES = (
@@ -163,9 +165,21 @@ def surrogate_entity(kind: str, *models: type[BaseModel]) -> None:
         _entity_kinds[model] = kind
 
 
+def _may_hold_models(annotation: Any) -> bool:
+    if isinstance(annotation, TypeVar):
+        return True  # a generic model's parameter (an unparametrized `Page`'s items) may be a model
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_may_hold_models(argument) for argument in get_args(annotation))
+
+
 @functools.cache
-def _kind_of(model: type) -> str | None:
-    return next((_entity_kinds[base] for base in model.__mro__ if base in _entity_kinds), None)
+def _entity_plan(model: type[BaseModel]) -> tuple[str | None, tuple[str, ...]]:
+    """The entity kind of `model`'s instances, and those of its fields whose declared type can hold models
+    (a `dict[str, Any]` of JSON, a list of strings: nothing to look into)."""
+    kind = next((_entity_kinds[base] for base in model.__mro__ if base in _entity_kinds), None)
+    nested = tuple(name for name, info in model.model_fields.items() if _may_hold_models(info.annotation))
+    return kind, nested
 
 
 def entity_keys(value: Any) -> set[str]:
@@ -175,19 +189,19 @@ def entity_keys(value: Any) -> set[str]:
     while stack:
         item = stack.pop()
         if isinstance(item, BaseModel):
-            kind = _kind_of(type(item))
-            entity_id = getattr(item, "id", None)
-            if kind is not None and entity_id is not None:
-                keys.add(entity_key(kind, entity_id))
-            stack.extend(
-                v
-                for v in (getattr(item, name) for name in type(item).model_fields)
-                if isinstance(v, BaseModel | list | tuple | dict)
-            )
+            kind, nested = _entity_plan(type(item))
+            if kind is not None:
+                entity_id = getattr(item, "id", None)
+                if entity_id is not None:
+                    keys.add(entity_key(kind, entity_id))
+            for name in nested:
+                inner = getattr(item, name)
+                if inner is not None:
+                    stack.append(inner)
         elif isinstance(item, list | tuple):
-            stack.extend(v for v in item if isinstance(v, BaseModel | list | tuple | dict))
+            stack.extend(item)
         elif isinstance(item, dict):
-            stack.extend(v for v in item.values() if isinstance(v, BaseModel | list | tuple | dict))
+            stack.extend(item.values())
     return keys
 
 
@@ -203,13 +217,21 @@ def _naming_entities(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
         return named_async
 
-    @functools.wraps(endpoint)
     def named(*args: Any, **kwargs: Any) -> Any:
-        result = endpoint(*args, **kwargs)
-        add_surrogate_keys(*entity_keys(result))
-        return result
+        try:
+            result = endpoint(*args, **kwargs)
+            add_surrogate_keys(*entity_keys(result))
+            return result
+        finally:
+            close_sessions(kwargs.values())
 
-    return named
+    # a sync endpoint runs in one worker thread with everything it needs there, its session's closing
+    # included; as a coroutine to FastAPI, its answer is then validated in the event loop, not in one more
+    @functools.wraps(endpoint)
+    async def named_in_thread(*args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(named, *args, **kwargs)
+
+    return named_in_thread
 
 
 class PublicRouter(APIRouter):
