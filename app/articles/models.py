@@ -152,7 +152,11 @@ class Article(ArticleBase, table=True):
 
 
 class ArticleTag(SQLModel, table=True):
-    __table_args__ = (Index("ix_articletag_tag_id_article_id", "tag_id", "article_id"),)
+    __table_args__ = (
+        Index("ix_articletag_tag_id_article_id", "tag_id", "article_id"),
+        # an article's tags in order from the index alone: no table lookups, no sort (list pages, detail)
+        Index("ix_articletag_article_id_position_tag_id", "article_id", "position", "tag_id"),
+    )
 
     article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="RESTRICT")
@@ -160,7 +164,10 @@ class ArticleTag(SQLModel, table=True):
 
 
 class ArticleAuthor(SQLModel, table=True):
-    __table_args__ = (Index("ix_articleauthor_author_id_article_id", "author_id", "article_id"),)
+    __table_args__ = (
+        Index("ix_articleauthor_author_id_article_id", "author_id", "article_id"),
+        Index("ix_articleauthor_article_id_position_author_id", "article_id", "position", "author_id"),
+    )
 
     article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
     author_id: int = Field(foreign_key="author.id", primary_key=True, ondelete="RESTRICT")
