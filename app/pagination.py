@@ -3,7 +3,7 @@
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar, cast
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     SQLColumnExpression,
     String,
     and_,
+    bindparam,
     func,
     literal,
     or_,
@@ -126,11 +127,16 @@ def _beyond(order: Order, values: Sequence[Any]) -> ColumnElement[bool]:
     columns = [column for column, _ in order]
     row = tuple_(*columns) if len(columns) > 1 else columns[0]
     key = (
-        tuple_(*(literal(value, _sql_type(column)) for column, value in zip(columns, values, strict=True)))
+        tuple_(*(_bound(value, column) for column, value in zip(columns, values, strict=True)))
         if len(columns) > 1
-        else literal(values[0], _sql_type(columns[0]))
+        else _bound(values[0], columns[0])
     )
     return row < key if order[0][1] else row > key
+
+
+def _bound(value: Any, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+    """A cursor value as SQL: as given when already a bind parameter, else a literal of the column's type."""
+    return value if isinstance(value, ColumnElement) else literal(value, _sql_type(column))
 
 
 def after_key(order: Order, values: tuple[Any, ...]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -165,6 +171,26 @@ def _sql_type(column: SQLColumnExpression[Any]) -> TypeEngine[Any]:
     return cast(ColumnElement[Any], column).type
 
 
+# a prepared listing's page statements, by (listing statement, kind, after a cursor?, limit, dialect): built
+# and given their cache keys once, not per request
+_pages: dict[tuple[int, str, bool, int, str], tuple[Select[Any], Select[Any]]] = {}
+
+
+def _paged(
+    statement: Select[Any], order: Order, dialect: str, after: Sequence[Any] | None, limit: int
+) -> Select[Any]:
+    if after is not None:
+        bound, exact = after_key(order, tuple(after))
+        if dialect == "sqlite":
+            # SQLite starts its index range from the first of several bounds on a column, here the caller's
+            # (`published_at <= now` for articles); `unlikely` marks the cursor's bound as the narrow one.
+            # Untyped, so it is not compared with 1 as a boolean would be (which hides it from the index)
+            statement = statement.where(func.unlikely(bound), exact)
+        else:
+            statement = statement.where(bound, exact)
+    return statement.order_by(*order_by(order)).limit(limit + 1)
+
+
 def keyset_page(
     session: Session,
     statement: Select[*tuple[Any, ...]],
@@ -175,25 +201,31 @@ def keyset_page(
     limit: int,
     key: Callable[[R], tuple[Any, ...]],
     scalars: bool = True,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[list[R], str | None]:
     """One page of `statement` in `order` after `cursor`: the rows and the cursor of the next page.
 
-    `kind` names the listing and its order, so a cursor from another listing or order is a 400."""
+    `kind` names the listing and its order, so a cursor from another listing or order is a 400. With
+    `params`, `statement` is prepared: built once (not per request) with bind parameters, whose values
+    `params` holds; its page statements are then built once too, the cursor's values bound at execution."""
+    after: tuple[Any, ...] | None = None
     if cursor:
         types = tuple(
             str if isinstance(_sql_type(column), String) else _sql_type(column).python_type
             for column, _ in order
         )
-        bound, exact = after_key(order, decode_cursor(cursor, kind, types))
-        if session.get_bind().dialect.name == "sqlite":
-            # SQLite starts its index range from the first of several bounds on a column, here the caller's
-            # (`published_at <= now` for articles); `unlikely` marks the cursor's bound as the narrow one.
-            # Untyped, so it is not compared with 1 as a boolean would be (which hides it from the index)
-            statement = statement.where(func.unlikely(bound), exact)
-        else:
-            statement = statement.where(bound, exact)
-    statement = statement.order_by(*order_by(order)).limit(limit + 1)
-    result = session.execute(statement)
+        after = decode_cursor(cursor, kind, types)
+    dialect = session.get_bind().dialect.name
+    if params is None:
+        result = session.execute(_paged(statement, order, dialect, after, limit))
+    else:
+        memo = (id(statement), kind, after is not None, limit, dialect)
+        if memo not in _pages:
+            keys = [bindparam(f"keyset_{i}", type_=_sql_type(column)) for i, (column, _) in enumerate(order)]
+            # the listing statement is kept alongside, so that its id is not reused while the entry lives
+            _pages[memo] = (statement, _paged(statement, order, dialect, keys if after else None, limit))
+        values = {**params, **{f"keyset_{i}": value for i, value in enumerate(after or ())}}
+        result = session.execute(_pages[memo][1], values)
     # the caller's `key` says what a row is: an entity with `scalars`, else a `Row`
     rows = cast(list[R], list(result.scalars() if scalars else result.all()))
     if len(rows) <= limit:

@@ -3,14 +3,15 @@
 The reads that every side shares (taxonomy, body blocks, slugs, reading stats) live here too, so that the
 write side (`editorial`) and preview tokens (`preview`) build on this module and never the other way."""
 
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Table, and_, bindparam, exists
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, bindparam, exists
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
@@ -46,6 +47,9 @@ class ArticleSort(StrEnum):
     title = "title"  # type: ignore[assignment]  # the member shadows `str.title`, as intended
 
 
+# an article's columns as a list reads them (a `Row`) or as an entity: what summaries and feeds are made from
+ArticleRecord = Article | Row[Any]
+
 _ORDERS: dict[ArticleSort, Order] = {
     ArticleSort.newest: [(col(Article.published_at), True), (col(Article.id), True)],
     ArticleSort.oldest: [(col(Article.published_at), False), (col(Article.id), False)],
@@ -53,22 +57,27 @@ _ORDERS: dict[ArticleSort, Order] = {
 }
 
 
+# the current time, taken when a statement runs, not when it is built: statements built once stay right
+_NOW = bindparam("now", callable_=utcnow, type_=UTCDateTime())
+
+
 def public_condition(
     now: datetime | ColumnElement[datetime] | None = None, *, table: Any = Article
 ) -> ColumnElement[bool]:
-    """Published (or scheduled and due) with a publish time that has passed: the only public articles."""
+    """Published (or scheduled and due) with a publish time that has passed: the only public articles.
+
+    Without `now`, the time the statement runs."""
     return and_(
         table.status.in_((ArticleStatus.published, ArticleStatus.scheduled)),
-        table.published_at <= (utcnow() if now is None else now),
+        table.published_at <= (_NOW if now is None else now),
     )
 
 
 # The hot public reads below run statements built once, here: building an expression and its cache key on
 # every call costs far more than the SQL itself. Rows are read as plain `Row`s of the columns shown, not
 # loaded as ORM entities. Core statements do not autoflush: a caller that staged changes flushes first (the
-# write side always does). `_NOW` is the current time, taken when the statement runs.
-_NOW = bindparam("now", callable_=utcnow, type_=UTCDateTime())
-_PUBLIC_NOW = public_condition(_NOW)
+# write side always does).
+_PUBLIC_NOW = public_condition()
 _articles: Table = Article.__table__  # type: ignore[attr-defined]
 _categories: Table = Category.__table__  # type: ignore[attr-defined]
 _tags: Table = Tag.__table__  # type: ignore[attr-defined]
@@ -78,8 +87,9 @@ _article_authors: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
 _blocks: Table = ArticleBlock.__table__  # type: ignore[attr-defined]
 _corrections: Table = ArticleCorrection.__table__  # type: ignore[attr-defined]
 
-_PUBLIC_ARTICLES = select(Article).where(_PUBLIC_NOW)
-_PUBLIC_ARTICLE_BY_SLUG = _PUBLIC_ARTICLES.where(col(Article.slug) == bindparam("slug"))
+_PUBLIC_ARTICLE_BY_SLUG = select(Article).where(_PUBLIC_NOW, col(Article.slug) == bindparam("slug"))
+# lists read rows of the article's columns: no entities, identity map or change tracking to build
+_PUBLIC_ARTICLE_ROWS = select_rows(*_articles.c).where(_PUBLIC_NOW)
 _CATEGORIES_BY_ID = select_rows(
     _categories.c.id,
     _categories.c.slug,
@@ -106,6 +116,9 @@ _AUTHORS_BY_ARTICLE = (
     .where(_article_authors.c.article_id.in_(bindparam("ids", expanding=True)))
     .order_by(_article_authors.c.article_id, _article_authors.c.position)
 )
+_ARTICLE_REFS = select_rows(_articles.c.id, _articles.c.slug, _articles.c.title).where(
+    _articles.c.id.in_(bindparam("ids", expanding=True)), _PUBLIC_NOW
+)
 _BLOCKS_BY_ARTICLE = (
     select_rows(
         _blocks.c.article_id, _blocks.c.type, _blocks.c.data, _blocks.c.table_id, _blocks.c.timeline_id
@@ -120,6 +133,40 @@ _CORRECTIONS = (
 )
 
 
+@functools.cache
+def _public_listing(
+    *, category: bool, tag: bool, author: bool, published_after: bool, published_before: bool
+) -> Select[Any]:
+    """The statement of public article rows with these filters, bound by name: built once per combination."""
+    statement = _PUBLIC_ARTICLE_ROWS
+    if category:
+        category_id = (
+            select_rows(_categories.c.id).where(_categories.c.slug == bindparam("category")).scalar_subquery()
+        )
+        statement = statement.where(_articles.c.category_id == category_id)
+    if tag:
+        statement = statement.where(
+            exists().where(
+                _article_tags.c.article_id == _articles.c.id,
+                _article_tags.c.tag_id == _tags.c.id,
+                _tags.c.slug == bindparam("tag"),
+            )
+        )
+    if author:
+        statement = statement.where(
+            exists().where(
+                _article_authors.c.article_id == _articles.c.id,
+                _article_authors.c.author_id == _authors.c.id,
+                _authors.c.slug == bindparam("author"),
+            )
+        )
+    if published_after:
+        statement = statement.where(_articles.c.published_at > bindparam("after", type_=UTCDateTime()))
+    if published_before:
+        statement = statement.where(_articles.c.published_at < bindparam("before", type_=UTCDateTime()))
+    return statement
+
+
 def list_public_articles(
     session: Session,
     *,
@@ -131,39 +178,36 @@ def list_public_articles(
     sort: ArticleSort = ArticleSort.newest,
     cursor: str | None = None,
     limit: int,
-) -> tuple[list[Article], str | None]:
-    """One page of public articles matching every given filter."""
-    statement = _PUBLIC_ARTICLES
-    # Core columns, not ORM attributes: the same SQL for less work per request
-    if category is not None:
-        category_id = select_rows(_categories.c.id).where(_categories.c.slug == category).scalar_subquery()
-        statement = statement.where(_articles.c.category_id == category_id)
-    if tag is not None:
-        statement = statement.where(
-            exists().where(
-                _article_tags.c.article_id == _articles.c.id,
-                _article_tags.c.tag_id == _tags.c.id,
-                _tags.c.slug == tag,
-            )
-        )
-    if author is not None:
-        statement = statement.where(
-            exists().where(
-                _article_authors.c.article_id == _articles.c.id,
-                _article_authors.c.author_id == _authors.c.id,
-                _authors.c.slug == author,
-            )
-        )
-    if published_after is not None:
-        statement = statement.where(_articles.c.published_at > published_after)
-    if published_before is not None:
-        statement = statement.where(_articles.c.published_at < published_before)
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of public articles matching every given filter, as rows of the article's columns."""
+    statement = _public_listing(
+        category=category is not None,
+        tag=tag is not None,
+        author=author is not None,
+        published_after=published_after is not None,
+        published_before=published_before is not None,
+    )
+    params = {
+        "category": category,
+        "tag": tag,
+        "author": author,
+        "after": published_after,
+        "before": published_before,
+    }
 
-    def key(article: Article) -> tuple[Any, ...]:
+    def key(article: Row[Any]) -> tuple[Any, ...]:
         return (article.title if sort is ArticleSort.title else article.published_at, article.id)
 
     return keyset_page(
-        session, statement, order=_ORDERS[sort], kind=f"articles:{sort}", cursor=cursor, limit=limit, key=key
+        session,
+        statement,
+        order=_ORDERS[sort],
+        kind=f"articles:{sort}",
+        cursor=cursor,
+        limit=limit,
+        key=key,
+        scalars=False,
+        params={name: value for name, value in params.items() if value is not None},
     )
 
 
@@ -204,7 +248,7 @@ _ARTICLE_FIELDS = frozenset(Article.model_fields)
 
 def summaries(
     session: Session,
-    articles: list[Article],
+    articles: Sequence[ArticleRecord],
     *,
     fields: Collection[str] | None = None,
     include: Collection[str] = (),
@@ -253,13 +297,8 @@ def article_refs(session: Session, article_ids: Collection[int]) -> dict[int, Ar
     """References to those of `article_ids` that are public."""
     if not article_ids:
         return {}
-    statement = select(Article.id, Article.slug, Article.title).where(
-        col(Article.id).in_(article_ids), public_condition()
-    )
-    # `execute`, not `exec`: its rows are `Row`s with named attributes, not plain tuples
-    return {
-        row.id: ArticleRef(id=row.id, slug=row.slug, title=row.title) for row in session.execute(statement)
-    }
+    rows = session.execute(_ARTICLE_REFS, {"ids": list(article_ids)})
+    return {row.id: ArticleRef(id=row.id, slug=row.slug, title=row.title) for row in rows}
 
 
 def reading_stats(texts: Iterable[str]) -> tuple[int, int]:

@@ -25,7 +25,6 @@ from app.articles import service as articles_service
 from app.articles.body import Block, TableBlock, TimelineBlock, public_bodies
 from app.articles.editorial import sanitize_html
 from app.articles.models import (
-    Article,
     EmbedBlock,
     HeadingBlock,
     HeroImage,
@@ -35,6 +34,7 @@ from app.articles.models import (
     QuoteBlock,
     StoredBlock,
 )
+from app.articles.service import ArticleRecord
 from app.config import Settings
 from app.http_cache import entity_key
 from app.tables.models import ColumnType, ContentTablePublic
@@ -158,7 +158,7 @@ class Feed:
 
 def page_of_articles(
     session: Session, scope: FeedScope, *, cursor: str | None, limit: int
-) -> tuple[list[Article], str | None]:
+) -> tuple[Sequence[ArticleRecord], str | None]:
     """One page of the scope's public articles, newest first, and the cursor of the next page."""
     return articles_service.list_public_articles(
         session,
@@ -181,7 +181,7 @@ def feed(
     session: Session,
     settings: Settings,
     scope: FeedScope,
-    articles: Sequence[Article],
+    articles: Sequence[ArticleRecord],
     *,
     full_content: bool,
     self_url: str,
@@ -224,7 +224,7 @@ def feed(
 
 
 def _items(
-    session: Session, settings: Settings, articles: Sequence[Article], *, full_content: bool
+    session: Session, settings: Settings, articles: Sequence[ArticleRecord], *, full_content: bool
 ) -> list[FeedItem]:
     ids = [a.id for a in articles if a.id is not None]
     categories = articles_service.categories_by_id(session, (a.category_id for a in articles))
@@ -269,7 +269,7 @@ def _named(settings: Settings, section: str, entity_id: int | None, name: str, s
     return Named(id=entity_id, name=name, slug=slug, url=jsonld.web_url(settings, section, slug))
 
 
-def _excerpt(article: Article, blocks: Sequence[Block | StoredBlock]) -> str:
+def _excerpt(article: ArticleRecord, blocks: Sequence[Block | StoredBlock]) -> str:
     """Plain text: the standfirst, else the SEO description, else the start of the first paragraph."""
     if article.standfirst:
         return article.standfirst

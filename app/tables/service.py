@@ -1,6 +1,7 @@
 """Queries over theme tables; a table is public exactly when its article is."""
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Collection
@@ -8,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Row, func
+from sqlalchemy import Row, bindparam, func
 from sqlmodel import Session, col, select
 
 from app.articles import service as articles_service
@@ -40,7 +41,9 @@ _ORDER: Order = [
 ]
 
 
+@functools.cache
 def _public_tables() -> Any:
+    """Tables with their article's publish time, slug and title, of public articles (built once)."""
     return (
         select(ContentTable, Article.published_at, Article.slug, Article.title)
         .join(Article, col(Article.id) == ContentTable.article_id)
@@ -89,7 +92,8 @@ def get_public_table(session: Session, table_id: int) -> ContentTablePublic:
 def public_tables_by_id(session: Session, table_ids: Collection[int]) -> dict[int, ContentTablePublic]:
     if not table_ids:
         return {}
-    rows = session.execute(_public_tables().where(col(ContentTable.id).in_(table_ids))).all()
+    by_id = _public_tables().where(col(ContentTable.id).in_(bindparam("ids", expanding=True)))
+    rows = session.execute(by_id, {"ids": list(table_ids)}).all()
     return {row[0].id: _public(row) for row in rows}
 
 

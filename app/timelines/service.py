@@ -1,12 +1,13 @@
 """Queries over timelines and their events; an event is public exactly when its timeline's article is."""
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Row, delete, func, or_, update
+from sqlalchemy import Row, bindparam, delete, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, exists, select
@@ -41,12 +42,39 @@ _EVENT_ORDER: Order = [(col(TimelineEvent.sort_date), False), (col(TimelineEvent
 _TIMELINE_ORDER: Order = [(col(Article.published_at), True), (col(Timeline.id), True)]
 
 
+@functools.cache
 def _public_timelines() -> Any:
+    """Timelines with their article's publish time, slug and title, of public articles (built once)."""
     return (
         select(Timeline, Article.published_at, Article.slug, Article.title)
         .join(Article, col(Article.id) == Timeline.article_id)
         .where(articles_service.public_condition())
     )
+
+
+@functools.cache
+def _timelines_by_id() -> Any:
+    return _public_timelines().where(col(Timeline.id).in_(bindparam("ids", expanding=True)))
+
+
+# the statements of whole public timelines, built once
+_EVENTS_OF_TIMELINES = (
+    select(TimelineEvent)
+    .where(col(TimelineEvent.timeline_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(TimelineEvent.sort_date), col(TimelineEvent.position), col(TimelineEvent.id))
+)
+_SPANS_OF_EVENTS = (
+    select(
+        TimelineEventSpan.event_id, func.min(TimelineEventSpan.starts_on), func.max(TimelineEventSpan.ends_on)
+    )
+    .where(col(TimelineEventSpan.event_id).in_(bindparam("ids", expanding=True)))
+    .group_by(col(TimelineEventSpan.event_id))
+)
+_LINKS_OF_EVENTS = (
+    select(TimelineEventArticle.event_id, TimelineEventArticle.article_id)
+    .where(col(TimelineEventArticle.event_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(TimelineEventArticle.event_id), col(TimelineEventArticle.position))
+)
 
 
 def _article_ref(row: Any) -> ArticleRef:
@@ -101,17 +129,9 @@ def public_timelines_by_id(session: Session, timeline_ids: Collection[int]) -> d
     """Whole timelines, events in chronological order, for those of `timeline_ids` that are public."""
     if not timeline_ids:
         return {}
-    rows = session.execute(_public_timelines().where(col(Timeline.id).in_(timeline_ids))).all()
+    rows = session.execute(_timelines_by_id(), {"ids": list(timeline_ids)}).all()
     timelines = {row[0].id: row for row in rows}
-    events = (
-        session.execute(
-            select(TimelineEvent)
-            .where(col(TimelineEvent.timeline_id).in_(timelines))
-            .order_by(col(TimelineEvent.sort_date), col(TimelineEvent.position), col(TimelineEvent.id))
-        )
-        .scalars()
-        .all()
-    )
+    events = session.execute(_EVENTS_OF_TIMELINES, {"ids": list(timelines)}).scalars().all()
     refs = {tid: TimelineRef(id=tid, slug=row[0].slug, title=row[0].title) for tid, row in timelines.items()}
     by_timeline: dict[int, list[TimelineEventPublic]] = defaultdict(list)
     for event in _events_public(session, list(events), refs):
@@ -131,21 +151,9 @@ def _spans_and_links(
     spans: dict[int, tuple[date, date]] = {}
     links: dict[int, list[int]] = defaultdict(list)
     if ids:
-        for event_id, starts, ends in session.execute(
-            select(
-                TimelineEventSpan.event_id,
-                func.min(TimelineEventSpan.starts_on),
-                func.max(TimelineEventSpan.ends_on),
-            )
-            .where(col(TimelineEventSpan.event_id).in_(ids))
-            .group_by(col(TimelineEventSpan.event_id))
-        ):
+        for event_id, starts, ends in session.execute(_SPANS_OF_EVENTS, {"ids": list(ids)}):
             spans[event_id] = (starts, ends)
-        for event_id, article_id in session.execute(
-            select(TimelineEventArticle.event_id, TimelineEventArticle.article_id)
-            .where(col(TimelineEventArticle.event_id).in_(ids))
-            .order_by(col(TimelineEventArticle.event_id), col(TimelineEventArticle.position))
-        ):
+        for event_id, article_id in session.execute(_LINKS_OF_EVENTS, {"ids": list(ids)}):
             links[event_id].append(article_id)
     return spans, links
 
