@@ -29,4 +29,4 @@ USER broadsheet
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
-CMD ["sh", "-c", "broadsheet migrate && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log --no-server-header"]
+CMD ["sh", "-c", "broadsheet migrate && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --http app.http_server:JoinedWritesProtocol --proxy-headers --no-access-log --no-server-header"]

@@ -102,6 +102,7 @@ def serve(settings: Settings, host: str, port: int, reload: bool, workers: int, 
         log_level="info",
         access_log=settings.access_log,
         server_header=False,  # no "server: uvicorn": nothing to gain from naming it
+        http="app.http_server:JoinedWritesProtocol",  # an answer's head and body in one write
     )
 
 
