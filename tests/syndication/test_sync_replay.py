@@ -176,7 +176,7 @@ def test_replaying_the_feed_gives_the_public_set(
     for partner in partners:
         partner.drain()
     public = public_summaries(session)
-    # how many depends on timing (a scheduled article that comes due mid-walk may be archived): 19 to 2x
+    # how many depends on timing: an article scheduled a moment ahead may come due, and be archived, mid-walk
     assert len(public) >= 10
     assert everything.copy == public
     assert world.copy == public_summaries(session, "world")
