@@ -11,6 +11,7 @@ the newest `PHRASE_WINDOW` documents holding all its words."""
 import hashlib
 import html
 import json
+import math
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -50,14 +51,16 @@ SNIPPET_WORDS = 24
 # a query matching more documents than this ranks only the most recently indexed this many of them (filters
 # and visibility then narrow those): ranking costs time per match, and a word in every other document says
 # little anyway
-RANKING_WINDOW = 500
+RANKING_WINDOW = 200
 # a phrase's word positions are compared document by document (PostgreSQL reads each document's vector for
 # it), so a query with a phrase looks for it among this many of the newest documents holding all its words
-PHRASE_WINDOW = 1000
-# PostgreSQL reads the newest ids first: this many times the window, then ranges sized by the density of
-# matches met so far (at least doubling, at most `MAX_GROWTH` times the last)
+PHRASE_WINDOW = 400
+# PostgreSQL reads the newest ids first, this many times the window, row by row; then, by the density of
+# the matches found there (see `_pg_window`), row by row again when at least `DENSE` of the rows match,
+# all at once when at most `SPARSE_MATCHES` are expected in all, else ranges read as bitmaps
 FIRST_SPAN = 4
-MAX_GROWTH = 16
+DENSE = 0.08
+SPARSE_MATCHES = 3_000
 PG_HEADLINE = (
     f"StartSel={index.MARK_START}, StopSel={index.MARK_END}, MaxWords={SNIPPET_WORDS}, "
     f"MinWords={SNIPPET_WORDS // 2}"
@@ -103,37 +106,46 @@ def _local_setting(name: str, value: str) -> ColumnElement[Any]:
 
 
 def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int) -> list[int]:
-    """Ids of the most recently indexed matches, newest first, read range by range from the newest id down.
+    """Ids of the most recently indexed matches, newest first, read from the newest id down.
 
-    The first range is tested row by row in id order, which fills the window at once for a common word.
-    Later ranges are sized by the density of matches met so far and read as bitmaps only (the GIN index's
-    matches intersected with the id range), so only matching rows are visited: the planner, which does not
-    count the cost of reading a vector, would otherwise test every row of a range. Plans are made for the
-    actual words and ids, never generic ones of a prepared statement."""
+    The newest `size * FIRST_SPAN` ids are tested row by row, which fills the window at once for a common
+    word and tells how dense the matches are. The rest is read the cheaper of three ways, by that density:
+    - dense (`DENSE` or more): row by row again, over a range long enough for the matches still wanted;
+      a row costs about 2 us, a bitmap would read the word's whole list of documents;
+    - sparse (at most `SPARSE_MATCHES` expected in all): one bitmap of all the word's documents, no range:
+      the GIN index's list is short, and ranges would each read it again;
+    - in between: ranges read as bitmaps (the GIN index's matches intersected with the id range), sized by
+      the density, so only matching rows in range are visited.
+    Plans are made for the actual words and ids, never generic ones of a prepared statement."""
     top: int = (
         session.execute(
             select(func.max(_documents.c.id), _local_setting("plan_cache_mode", "force_custom_plan"))
         ).scalar()
         or 0
     )
-    found: list[int] = []
-    high, span = top, size * FIRST_SPAN
+
+    def read(high: int, low: int | None, limit: int) -> list[int]:
+        statement = select(_documents.c.id).where(_vector.op("@@")(tsquery), _documents.c.id <= high)
+        if low is not None:
+            statement = statement.where(_documents.c.id > low)
+        return list(session.execute(statement.order_by(_documents.c.id.desc()).limit(limit)).scalars())
+
+    low = max(top - size * FIRST_SPAN, 0)
+    found = read(top, low, size)
     bitmaps = False
-    while high > 0 and len(found) < size:
-        if high < top and not bitmaps:
+    while low > 0 and len(found) < size:
+        high, wanted = low, size - len(found)
+        density = len(found) / (top - high)
+        if density < DENSE and not bitmaps:
+            # the planner, which does not count the cost of reading a vector, would test every row of a range
             session.execute(select(_local_setting("enable_indexscan", "off")))
             bitmaps = True
-        low = max(high - span, 0)
-        statement = (
-            select(_documents.c.id)
-            .where(_vector.op("@@")(tsquery), _documents.c.id <= high, _documents.c.id > low)
-            .order_by(_documents.c.id.desc())
-            .limit(size - len(found))
-        )
-        found += session.execute(statement).scalars()
-        # the next range: long enough for the matches still wanted at the density met so far
-        wanted = (size - len(found)) * (top - low) * 3 // (2 * len(found)) if found else span * MAX_GROWTH
-        high, span = low, min(max(wanted, span * 2), span * MAX_GROWTH)
+        if density * top <= SPARSE_MATCHES:
+            found += read(high, None, wanted)
+            break
+        # long enough for the matches still wanted at the density met so far, and half as many again
+        low = max(high - math.ceil(wanted / density * 3 / 2), 0)
+        found += read(high, low, wanted)
     if bitmaps:
         session.execute(select(_local_setting("enable_indexscan", "on")))
     return found

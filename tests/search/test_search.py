@@ -82,12 +82,20 @@ def test_a_very_common_query_ranks_the_most_recently_indexed_matches(
     assert articles_found(client, "tide table 0") == [made[0]]  # narrower queries still reach it
 
 
+@pytest.mark.parametrize(
+    ("dense", "sparse_matches"),
+    [(0.0, 0), (2.0, 0), (2.0, 10**9)],
+    ids=["row-by-row ranges", "bitmap ranges", "one bitmap"],
+)
 def test_the_window_holds_the_newest_matches_however_far_apart_they_are(
-    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch, dense: float, sparse_matches: int
 ) -> None:
-    # PostgreSQL reads ids in ranges, newest first, sized by the matches met so far: here several ranges
+    # PostgreSQL reads ids newest first: past the first range, by how dense the matches are, ranges read row
+    # by row or as bitmaps, or all the rest at once; each way finds the same window
     monkeypatch.setattr(service, "RANKING_WINDOW", 3)
     monkeypatch.setattr(service, "FIRST_SPAN", 1)
+    monkeypatch.setattr(service, "DENSE", dense)
+    monkeypatch.setattr(service, "SPARSE_MATCHES", sparse_matches)
     matches = []
     for gap in (0, 9, 14, 3, 2):
         matches.append(story(session, "Fern survey", "fern fronds").id)
