@@ -122,7 +122,7 @@ def measure(host: str, port: int, name: str, paths: list[str]) -> Result:
 def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": database_url, "BROADSHEET_RATE_LIMIT_ENABLED": "false"}
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port)]
-    command += ["--http", "app.http_server:JoinedWritesProtocol"]  # as `broadsheet serve` and the image run it
+    command += ["--http", "app.http_server:JoinedWritesProtocol"]  # as `broadsheet serve` runs it
     server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
     for _ in range(100):
         try:
