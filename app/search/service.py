@@ -1,18 +1,19 @@
 """Full-text search over articles, theme tables and timeline events, on FTS5 (SQLite) or tsvector
 (PostgreSQL). Only documents of public articles are ever found: visibility is joined in at query time.
 
-Ranking costs time per match, so a query ranks only its `RANKING_WINDOW` most recently indexed matches,
-found newest first through the full-text index. FTS5 walks its doclists backwards by rowid (its bm25 still
-counts the documents holding each word or phrase, once per query, over the whole index). PostgreSQL reads
-ranges of document ids from the newest down, through the GIN index intersected with the primary key, until
-the window is full; a phrase, whose word positions only the documents' vectors hold, is looked for among
-the newest `PHRASE_WINDOW` documents holding all its words."""
+Ranking costs time per match, so a query ranks only its `RANKING_WINDOW` most recently indexed matches
+that pass its filters, found newest first through the full-text index. FTS5 walks its doclists backwards
+by rowid (its bm25 still counts the documents holding each word or phrase, once per query, over the whole
+index). PostgreSQL reads document ids from the newest down, the cheapest way for how dense the matches are
+(see `_pg_window`); a phrase, whose word positions only the documents' vectors hold, is looked for among the
+newest `PHRASE_WINDOW` documents holding all its words."""
 
 import hashlib
 import html
 import json
 import math
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     case,
     cast,
     column,
+    exists,
     func,
     literal_column,
     select,
@@ -74,12 +76,60 @@ _fts = table(FTS_TABLE, column("rowid"))
 _vector = literal_column(f"{_documents.name}.{SEARCH_VECTOR}", TSVECTOR)
 
 
+@dataclass(frozen=True)
+class _Filters:
+    """The filters a window is read with, so that it holds the newest matches that pass them: a document's
+    kind, and its article's category and publish time (looked up for each document the window's reads come
+    upon, newest first)."""
+
+    kinds: tuple[str, ...] = ()
+    on_article: tuple[ColumnElement[bool], ...] = ()
+
+    def on(self, document: Any) -> list[ColumnElement[bool]]:
+        """Conditions on `document`: `searchdocument` or an alias of it."""
+        conditions: list[ColumnElement[bool]] = []
+        if self.kinds:
+            conditions.append(document.c.kind.in_(self.kinds))
+        if self.on_article:
+            conditions.append(exists().where(col(Article.id) == document.c.article_id, *self.on_article))
+        return conditions
+
+    def on_rowid(self, rowid: ColumnElement[int]) -> list[ColumnElement[bool]]:
+        """The same conditions on the document whose id is `rowid` (an FTS5 row's)."""
+        document = _documents.alias("filtered")
+        conditions = self.on(document)
+        return [exists().where(document.c.id == rowid, *conditions)] if conditions else []
+
+
+def _window_filters(
+    session: Session,
+    *,
+    types: Collection[SearchType],
+    category: str | None,
+    published_after: datetime | None,
+    published_before: datetime | None,
+) -> _Filters | None:
+    """The filters, or None when nothing can pass them (a category that does not exist): no reads then, where
+    the window's reads would look through every match for one that passes."""
+    on_article: list[ColumnElement[bool]] = []
+    if category is not None:
+        category_id = session.execute(select(col(Category.id)).where(col(Category.slug) == category)).scalar()
+        if category_id is None:
+            return None
+        on_article.append(col(Article.category_id) == category_id)
+    if published_after is not None:
+        on_article.append(col(Article.published_at) > published_after)
+    if published_before is not None:
+        on_article.append(col(Article.published_at) < published_before)
+    return _Filters(tuple(sorted(types)), tuple(on_article))
+
+
 def _fts_match(query: ParsedQuery) -> ColumnElement[bool]:
     fts: ColumnElement[Any] = literal_column(FTS_TABLE)  # the table's own name stands for all its columns
     return fts.op("MATCH")(fts5_match(query))
 
 
-def _sqlite_window(session: Session, query: ParsedQuery) -> Select[Any]:
+def _sqlite_window(session: Session, query: ParsedQuery, filters: _Filters) -> Select[Any]:
     """The window's documents as (`doc_id`, `score`) rows: bm25, which FTS5 computes only in its own scan.
 
     For a phrase, the window is first bounded by the newest documents holding all its words, so that word
@@ -87,12 +137,12 @@ def _sqlite_window(session: Session, query: ParsedQuery) -> Select[Any]:
     fts: ColumnElement[Any] = literal_column(FTS_TABLE)
     statement = select(
         _fts.c.rowid.label("doc_id"), (-func.bm25(fts, *SQLITE_WEIGHTS, type_=Double)).label("score")
-    ).where(_fts_match(query))
+    ).where(_fts_match(query), *filters.on_rowid(_fts.c.rowid))
     if not query.has_phrase:
         return statement.order_by(_fts.c.rowid.desc()).limit(RANKING_WINDOW)
     oldest = session.execute(
         select(_fts.c.rowid)
-        .where(_fts_match(query.words_only()))
+        .where(_fts_match(query.words_only()), *filters.on_rowid(_fts.c.rowid))
         .order_by(_fts.c.rowid.desc())
         .offset(PHRASE_WINDOW - 1)
         .limit(1)
@@ -105,7 +155,7 @@ def _local_setting(name: str, value: str) -> ColumnElement[Any]:
     return func.set_config(name, value, True)
 
 
-def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int) -> list[int]:
+def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters: _Filters) -> list[int]:
     """Ids of the most recently indexed matches, newest first, read from the newest id down.
 
     The newest `size * FIRST_SPAN` ids are tested row by row, which fills the window at once for a common
@@ -125,7 +175,9 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int) -> list
     )
 
     def read(high: int, low: int | None, limit: int) -> list[int]:
-        statement = select(_documents.c.id).where(_vector.op("@@")(tsquery), _documents.c.id <= high)
+        statement = select(_documents.c.id).where(
+            _vector.op("@@")(tsquery), _documents.c.id <= high, *filters.on(_documents)
+        )
         if low is not None:
             statement = statement.where(_documents.c.id > low)
         return list(session.execute(statement.order_by(_documents.c.id.desc()).limit(limit)).scalars())
@@ -151,25 +203,26 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int) -> list
     return found
 
 
-def _scored_window(session: Session, query: ParsedQuery) -> list[Any]:
-    """The window's documents as (`doc_id`, `score`) rows, best first (ties by document id). Visibility and
-    filters are left to the page, so that only the documents a page looks at are read."""
+def _scored_window(session: Session, query: ParsedQuery, filters: _Filters) -> list[Any]:
+    """The window's documents as (`doc_id`, `score`) rows, best first (ties by document id): the newest
+    matches that pass the query's filters. Visibility is left to the page, so that only the documents a page
+    looks at are checked."""
     if session.get_bind().dialect.name == "postgresql":
         tsquery = pg_tsquery(query)
         conditions: list[ColumnElement[bool]] = []
         if query.has_phrase:
             # a window of documents with all the words (the GIN index finds them exactly); then the phrase
-            window = _pg_window(session, pg_tsquery(query.words_only()), PHRASE_WINDOW)
+            window = _pg_window(session, pg_tsquery(query.words_only()), PHRASE_WINDOW, filters)
             conditions.append(_vector.op("@@")(tsquery))
         else:
-            window = _pg_window(session, tsquery, RANKING_WINDOW)
+            window = _pg_window(session, tsquery, RANKING_WINDOW, filters)
         rank = func.ts_rank_cd(literal_column(PG_WEIGHTS), _vector, tsquery, PG_NORMALIZATION)
         # float8, not ts_rank_cd's float4: a cursor's score must read back as exactly the value compared
         statement = select(_documents.c.id.label("doc_id"), cast(rank, Double).label("score")).where(
             _documents.c.id == func.any(bindparam("window", window, type_=ARRAY(Integer))), *conditions
         )
     else:
-        statement = _sqlite_window(session, query)
+        statement = _sqlite_window(session, query, filters)
     scored = statement.subquery("scored")
     return list(session.execute(select(scored).order_by(scored.c.score.desc(), scored.c.doc_id)))
 
@@ -228,9 +281,19 @@ def search(
         [query.canonical(), sorted(types), category, str(published_after), str(published_before)]
     )
     kind = "search:" + hashlib.blake2b(listing.encode(), digest_size=8).hexdigest()
-    scored = _scored_window(session, query)
-    if cursor:
-        after_score, after_id = decode_cursor(cursor, kind, (float, int))
+    after = decode_cursor(cursor, kind, (float, int)) if cursor else None
+    filters = _window_filters(
+        session,
+        types=types,
+        category=category,
+        published_after=published_after,
+        published_before=published_before,
+    )
+    if filters is None:
+        return [], None
+    scored = _scored_window(session, query, filters)
+    if after is not None:
+        after_score, after_id = after
         scored = [
             s for s in scored if s.score < after_score or (s.score == after_score and s.doc_id > after_id)
         ]
