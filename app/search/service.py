@@ -2,7 +2,7 @@
 (PostgreSQL). Only documents of public articles are ever found: visibility is joined in at query time.
 
 Ranking costs time per match, so a query ranks only its `RANKING_WINDOW` most recently indexed matches
-that pass its filters, found newest first through the full-text index. FTS5 walks its doclists backwards
+of the kinds it asks for, found newest first through the full-text index. FTS5 walks its doclists backwards
 by rowid (its bm25 still counts the documents holding each word or phrase, once per query, over the whole
 index). PostgreSQL reads document ids from the newest down, the cheapest way for how dense the matches are
 (see `_pg_window`); a phrase, whose word positions only the documents' vectors hold, is looked for among the
@@ -78,50 +78,23 @@ _vector = literal_column(f"{_documents.name}.{SEARCH_VECTOR}", TSVECTOR)
 
 @dataclass(frozen=True)
 class _Filters:
-    """The filters a window is read with, so that it holds the newest matches that pass them: a document's
-    kind, and its article's category and publish time (looked up for each document the window's reads come
-    upon, newest first)."""
+    """What a window is read with: the kinds of document asked for (`type`), so that it holds the newest
+    matches of those kinds, as many as there are. The article's category and publish time are not: they
+    would be looked up for every match the reads come upon, and a category that few of a word's matches
+    are in would have the reads look through all of them (seconds for a common word at 1M documents);
+    they narrow the window instead, with visibility, when the page is read."""
 
     kinds: tuple[str, ...] = ()
-    on_article: tuple[ColumnElement[bool], ...] = ()
 
     def on(self, document: Any) -> list[ColumnElement[bool]]:
         """Conditions on `document`: `searchdocument` or an alias of it."""
-        conditions: list[ColumnElement[bool]] = []
-        if self.kinds:
-            conditions.append(document.c.kind.in_(self.kinds))
-        if self.on_article:
-            conditions.append(exists().where(col(Article.id) == document.c.article_id, *self.on_article))
-        return conditions
+        return [document.c.kind.in_(self.kinds)] if self.kinds else []
 
     def on_rowid(self, rowid: ColumnElement[int]) -> list[ColumnElement[bool]]:
         """The same conditions on the document whose id is `rowid` (an FTS5 row's)."""
         document = _documents.alias("filtered")
         conditions = self.on(document)
         return [exists().where(document.c.id == rowid, *conditions)] if conditions else []
-
-
-def _window_filters(
-    session: Session,
-    *,
-    types: Collection[SearchType],
-    category: str | None,
-    published_after: datetime | None,
-    published_before: datetime | None,
-) -> _Filters | None:
-    """The filters, or None when nothing can pass them (a category that does not exist): no reads then, where
-    the window's reads would look through every match for one that passes."""
-    on_article: list[ColumnElement[bool]] = []
-    if category is not None:
-        category_id = session.execute(select(col(Category.id)).where(col(Category.slug) == category)).scalar()
-        if category_id is None:
-            return None
-        on_article.append(col(Article.category_id) == category_id)
-    if published_after is not None:
-        on_article.append(col(Article.published_at) > published_after)
-    if published_before is not None:
-        on_article.append(col(Article.published_at) < published_before)
-    return _Filters(tuple(sorted(types)), tuple(on_article))
 
 
 def _fts_match(query: ParsedQuery) -> ColumnElement[bool]:
@@ -205,8 +178,8 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
 
 def _scored_window(session: Session, query: ParsedQuery, filters: _Filters) -> list[Any]:
     """The window's documents as (`doc_id`, `score`) rows, best first (ties by document id): the newest
-    matches that pass the query's filters. Visibility is left to the page, so that only the documents a page
-    looks at are checked."""
+    matches of the kinds asked for. Visibility and the other filters are left to the page, so that only the
+    documents a page looks at are checked."""
     if session.get_bind().dialect.name == "postgresql":
         tsquery = pg_tsquery(query)
         conditions: list[ColumnElement[bool]] = []
@@ -281,19 +254,9 @@ def search(
         [query.canonical(), sorted(types), category, str(published_after), str(published_before)]
     )
     kind = "search:" + hashlib.blake2b(listing.encode(), digest_size=8).hexdigest()
-    after = decode_cursor(cursor, kind, (float, int)) if cursor else None
-    filters = _window_filters(
-        session,
-        types=types,
-        category=category,
-        published_after=published_after,
-        published_before=published_before,
-    )
-    if filters is None:
-        return [], None
-    scored = _scored_window(session, query, filters)
-    if after is not None:
-        after_score, after_id = after
+    scored = _scored_window(session, query, _Filters(tuple(sorted(types))))
+    if cursor:
+        after_score, after_id = decode_cursor(cursor, kind, (float, int))
         scored = [
             s for s in scored if s.score < after_score or (s.score == after_score and s.doc_id > after_id)
         ]

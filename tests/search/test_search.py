@@ -118,22 +118,24 @@ def test_a_phrase_is_looked_for_among_the_newest_documents_with_all_its_words(
     assert articles_found(client, '"grey seals" basking') == [old]  # a rarer word reaches further back
 
 
-def test_the_window_holds_the_newest_matches_that_pass_the_filters(
+def test_the_window_holds_the_newest_matches_of_the_kinds_asked_for(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service, "RANKING_WINDOW", 2)
     monkeypatch.setattr(service, "PHRASE_WINDOW", 2)
     culture, sport = make_category(session, slug="culture"), make_category(session, slug="sport")
-    ledger = story(session, "Old ledger", "accounts", category=culture)
+    ledger = story(session, "Otter ledger", "accounts", category=culture)
     table = make_table(session, ledger, title="Otter counts")
     newer = [story(session, f"Otter news {n}", "otters seen", category=sport).id for n in range(2)]
     assert articles_found(client, "otter") == newer
-    # the table and the culture story are older than the two newest matches, yet filters reach them
+    # the table is older than the two newest matches, yet `type` reaches it: kinds are read with the window
     assert found(client, "otter", type="table") == [("table", table.id)]
-    assert found(client, "otter", category="culture") == [("table", table.id)]
-    assert found(client, '"otter counts"', category="culture") == [("table", table.id)]
-    assert found(client, "otter", category="sport", type="article") == [("article", n) for n in newer]
+    assert found(client, '"otter counts"', type="table") == [("table", table.id)]
     assert found(client, "otter", type="event") == []
+    # a category narrows the window: the culture story and its table are not among the two newest
+    assert found(client, "otter", category="culture") == []
+    assert found(client, "otter ledger", category="culture") == [("article", ledger.id)]
+    assert found(client, "otter", category="sport", type="article") == [("article", n) for n in newer]
     assert found(client, "otter", category="nowhere") == []
 
 
