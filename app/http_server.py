@@ -1,16 +1,27 @@
-"""The HTTP protocol `broadsheet serve` runs: Uvicorn's httptools protocol, with each answer written once.
+"""The HTTP protocol `broadsheet serve` runs: Uvicorn's httptools protocol, with each answer written once,
+and the response cache's hits answered before Uvicorn makes an ASGI request of them.
 
 Uvicorn writes an answer's head to the socket as soon as the app starts the answer, and its body when the
 app sends it: two writes, two TCP segments, for an answer that is ready whole (a cache hit, any buffered
 JSON answer). Here what a connection is sent within one step of the event loop is joined and written once,
-at the end of that step, so head and body leave together, as nginx sends them. On loopback, where the
-sender's write also runs the receiver's TCP input, that is most of the cost of a cache hit left after
-Uvicorn's parser."""
+at the end of that step, so head and body leave together, as nginx sends them.
+
+For every request Uvicorn builds a request-response cycle and starts an asyncio task, and it checks each
+header of the answer: about as much work as the response cache's lookup and the write together. A plain
+GET (HTTP/1.1, kept alive, no body, nothing before it still being answered) that the cache holds is
+answered as soon as its headers are parsed, with the stored head and body; everything else goes to the
+app as usual, the cache's misses included."""
 
 import asyncio
+import urllib.parse
 from typing import Any
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from app.response_cache import ResponseCacheMiddleware
+
+_STATUS_LINES = {200: b"HTTP/1.1 200 OK\r\n", 304: b"HTTP/1.1 304 Not Modified\r\n"}
 
 
 class JoinedWrites:
@@ -61,8 +72,67 @@ class JoinedWrites:
 
 
 class JoinedWritesProtocol(HttpToolsProtocol):
-    """Uvicorn's httptools protocol over `JoinedWrites`."""
+    """Uvicorn's httptools protocol over `JoinedWrites`, answering the response cache's hits itself."""
+
+    _answered = False  # the request being parsed was answered from the cache
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         joined = JoinedWrites(transport, asyncio.get_running_loop())
         super().connection_made(joined)  # type: ignore[arg-type]
+
+    def on_headers_complete(self) -> None:
+        if not self._answer_from_cache():
+            super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        if self._answered:
+            self._answered = False
+            return
+        super().on_message_complete()
+
+    def _edge(self) -> ResponseCacheMiddleware | None:
+        app = self.app
+        while app is not None:  # under Uvicorn's own wrappers (proxy headers, logging)
+            edge = getattr(app, "edge", None)
+            if isinstance(edge, ResponseCacheMiddleware):
+                return edge
+            app = getattr(app, "app", None)
+        return None
+
+    def _answer_from_cache(self) -> bool:
+        parser = self.parser
+        if (
+            self.access_log  # every request is logged, so every request goes the usual way
+            or self.limit_concurrency is not None
+            or parser.get_method() != b"GET"
+            or parser.get_http_version() != "1.1"
+            or not parser.should_keep_alive()
+            or parser.should_upgrade()
+            or self.expect_100_continue
+            or (self.cycle is not None and not self.cycle.response_complete)  # one still being answered
+        ):
+            return False
+        if any(name in (b"content-length", b"transfer-encoding") for name, _ in self.headers):
+            return False  # a body follows: the app reads it, or refuses it
+        edge = self._edge()
+        if edge is None:
+            return False
+        try:
+            url = httptools.parse_url(self.url)
+        except httptools.HttpParserInvalidURLError:
+            return False  # Uvicorn answers it with a 400
+        path = url.path.decode("ascii")
+        if "%" in path:
+            path = urllib.parse.unquote(path)
+        answer = edge.stored_answer(self.root_path + path, url.query or b"", self.headers)
+        if answer is None:
+            return False
+        status, headers, body = answer
+        lines = [_STATUS_LINES[status]]
+        lines += [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers]
+        lines += [name + b": " + value + b"\r\n" for name, value in headers]
+        lines += [b"\r\n", body]
+        self.transport.write(b"".join(lines))
+        self._answered = True
+        self.on_response_complete()  # what Uvicorn does when an answer is complete: keep-alive, counts
+        return True

@@ -29,6 +29,7 @@ from app.purge import CachePurge
 log = logging.getLogger("broadsheet.response_cache")
 LOG = CachePurge.__table__  # type: ignore[attr-defined]
 CacheKey = tuple[str, bytes, bytes, str, bytes]  # path, query, Accept, content-coding, Origin
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers, body
 
 
 @dataclass
@@ -161,20 +162,17 @@ class ResponseCacheMiddleware:
                 self._encodings[accept_encoding] = encoding
         return encoding
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or not scope["path"].startswith(self.prefixes)
-        ):
-            await self.app(scope, receive, send)
-            return
+    def _request(
+        self, method: str, path: str, query_string: bytes, headers: Iterable[tuple[bytes, bytes]]
+    ) -> tuple[CacheKey, bytes | None] | None:
+        """The cache key and `If-None-Match` of a request the cache may answer; None for one it never does."""
+        if method not in ("GET", "HEAD") or not path.startswith(self.prefixes):
+            return None
         accept = accept_encoding = origin = b""
         if_none_match: bytes | None = None
-        for name, value in scope["headers"]:  # one pass, no header object: this is the hot path
+        for name, value in headers:  # one pass, no header object: this is the hot path
             if name == b"authorization":
-                await self.app(scope, receive, send)
-                return
+                return None
             if name == b"accept":
                 accept = value
             elif name == b"accept-encoding":
@@ -184,24 +182,48 @@ class ResponseCacheMiddleware:
             elif name == b"origin":
                 origin = value
         key: CacheKey = (
-            scope["path"],
-            scope["query_string"],
+            path,
+            query_string,
             accept,
             self._encoding(accept_encoding),
             origin if self.vary_origin else b"",
         )
+        return key, if_none_match
+
+    def _stored(self, key: CacheKey, if_none_match: bytes | None) -> Answer | None:
         entry = self.cache.get(key)
         if entry is None:
-            await self._fill(scope, receive, send, key, if_none_match)
-            return
+            return None
         if if_none_match is not None and (
             if_none_match == entry.etag_raw or etag_matches(if_none_match.decode("latin-1"), entry.etag)
         ):
-            await send({"type": "http.response.start", "status": 304, "headers": entry.not_modified})
-            await send({"type": "http.response.body", "body": b""})
+            return 304, entry.not_modified, b""
+        return 200, entry.headers, entry.body
+
+    def stored_answer(
+        self, path: str, query_string: bytes, headers: Iterable[tuple[bytes, bytes]]
+    ) -> Answer | None:
+        """The stored answer to a GET (200, or 304 for a matching `If-None-Match`), if the cache holds one:
+        for the HTTP protocol, which answers with it before Uvicorn makes an ASGI request of it."""
+        request = self._request("GET", path, query_string, headers)
+        return None if request is None else self._stored(*request)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = (
+            self._request(scope["method"], scope["path"], scope["query_string"], scope["headers"])
+            if scope["type"] == "http"
+            else None
+        )
+        if request is None:
+            await self.app(scope, receive, send)
             return
-        await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})
+        answer = self._stored(*request)
+        if answer is None:
+            await self._fill(scope, receive, send, *request)
+            return
+        status, headers, body = answer
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
     async def _fill(
         self, scope: Scope, receive: Receive, send: Send, key: CacheKey, if_none_match: bytes | None
@@ -257,6 +279,8 @@ class ResponseCacheMiddleware:
         if not cache_control.startswith("public") or etag is None or surrogate is None:
             return None
         kept = [(k, v) for k, v in start["headers"] if not _is_rate_limit_header(k)]
+        if not any(k == b"content-length" for k, _ in kept):  # a stored answer always says where it ends
+            kept.append((b"content-length", str(len(body)).encode()))
         return Entry(
             headers=kept,
             not_modified=[(k, v) for k, v in kept if k not in _NOT_ON_304],
