@@ -50,9 +50,9 @@ SQLITE_WEIGHTS = (5.0, 2.0, 1.0)
 PG_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'::float4[]"
 PG_NORMALIZATION = 1  # divide by 1 + log(document length), so long documents do not win by length alone
 SNIPPET_WORDS = 24
-# a query matching more documents than this ranks only the most recently indexed this many of them (filters
-# and visibility then narrow those): ranking costs time per match, and a word in every other document says
-# little anyway
+# a query matching more documents than this ranks only the most recently indexed this many of them, of the
+# kinds it asks for (its other filters and visibility then narrow those): ranking costs time per match, and
+# a word in every other document says little anyway
 RANKING_WINDOW = 200
 # a phrase's word positions are compared document by document (PostgreSQL reads each document's vector for
 # it), so a query with a phrase looks for it among this many of the newest documents holding all its words
