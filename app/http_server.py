@@ -119,9 +119,9 @@ class JoinedWritesProtocol(HttpToolsProtocol):
             return False
         try:
             url = httptools.parse_url(self.url)
-        except httptools.HttpParserInvalidURLError:
-            return False  # Uvicorn answers it with a 400
-        path = url.path.decode("ascii")
+            path = url.path.decode("ascii")
+        except (httptools.HttpParserInvalidURLError, AttributeError, UnicodeDecodeError):
+            return False  # not a path of ours (or no path): Uvicorn deals with it as it always does
         if "%" in path:
             path = urllib.parse.unquote(path)
         answer = edge.stored_answer(self.root_path + path, url.query or b"", self.headers)

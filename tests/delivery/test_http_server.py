@@ -204,3 +204,20 @@ def test_a_cache_hit_is_answered_by_the_protocol_as_the_app_answers_it(
             await task
 
     asyncio.run(scenario())
+
+
+def test_odd_request_targets_go_the_usual_way(database_url: str) -> None:
+    async def scenario() -> None:
+        server, task, port = await _serve(database_url)
+        try:
+            for target in (b"*", b"/v1/categories\xff", b"http://test/v1/categories"):
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(b"GET " + target + b" HTTP/1.1\r\nHost: test\r\n\r\n")
+                status = await reader.readuntil(b"\r\n")
+                assert status.split(b" ")[1] in (b"200", b"400", b"404")
+                writer.close()
+        finally:
+            server.should_exit = True
+            await task
+
+    asyncio.run(scenario())
