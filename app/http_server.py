@@ -79,6 +79,7 @@ class JoinedWritesProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         joined = JoinedWrites(transport, asyncio.get_running_loop())
         super().connection_made(joined)  # type: ignore[arg-type]
+        self._cache_edge = self._edge()  # found once per connection, not per request
 
     def on_headers_complete(self) -> None:
         if not self._answer_from_cache():
@@ -114,7 +115,7 @@ class JoinedWritesProtocol(HttpToolsProtocol):
             return False
         if any(name in (b"content-length", b"transfer-encoding") for name, _ in self.headers):
             return False  # a body follows: the app reads it, or refuses it
-        edge = self._edge()
+        edge = self._cache_edge
         if edge is None:
             return False
         try:

@@ -51,6 +51,11 @@ def _public_tables() -> Any:
     )
 
 
+@functools.cache
+def _tables_by_id() -> Any:
+    return _public_tables().where(col(ContentTable.id).in_(bindparam("ids", expanding=True)))
+
+
 def _public(row: Any) -> ContentTablePublic:
     table, _, slug, title = row
     return ContentTablePublic.model_validate(
@@ -92,8 +97,7 @@ def get_public_table(session: Session, table_id: int) -> ContentTablePublic:
 def public_tables_by_id(session: Session, table_ids: Collection[int]) -> dict[int, ContentTablePublic]:
     if not table_ids:
         return {}
-    by_id = _public_tables().where(col(ContentTable.id).in_(bindparam("ids", expanding=True)))
-    rows = session.execute(by_id, {"ids": list(table_ids)}).all()
+    rows = session.execute(_tables_by_id(), {"ids": list(table_ids)}).all()
     return {row[0].id: _public(row) for row in rows}
 
 
