@@ -117,7 +117,9 @@ class ArticlePreview(ArticleDetail):
     revision: int = Field(description="The number of the revision shown.")
 
 
-def article_detail(session: Session, article: Article, settings: Settings | None = None) -> ArticleDetail:
+def article_detail(
+    session: Session, article: service.ArticleRecord, settings: Settings | None = None
+) -> ArticleDetail:
     """The whole public article; a handful of queries whatever its length."""
     assert article.id is not None
     assert article.published_at is not None
@@ -223,7 +225,7 @@ def _structured_data(
     return {"json_ld": data, "json_ld_script": jsonld.script_text(data)}
 
 
-def _head(source: Article | ArticleAdmin) -> dict[str, Any]:
+def _head(source: service.ArticleRecord | ArticleAdmin) -> dict[str, Any]:
     """The fields a public article shows as they are stored, from a row or from a revision's snapshot."""
     return {
         "id": source.id,

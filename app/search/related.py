@@ -67,7 +67,9 @@ class _Candidate:
     text: float = 0.0
 
 
-def related_articles(session: Session, subject: Article, limit: int) -> list[RelatedArticle]:
+def related_articles(
+    session: Session, subject: articles_service.ArticleRecord, limit: int
+) -> list[RelatedArticle]:
     """Up to `limit` public articles related to `subject`: its public pins first, then the best scored."""
     assert subject.id is not None
     assert subject.published_at is not None
@@ -113,7 +115,7 @@ def related_articles(session: Session, subject: Article, limit: int) -> list[Rel
     ]
 
 
-def _score(subject: Article, candidate: _Candidate, tag_count: int) -> float:
+def _score(subject: articles_service.ArticleRecord, candidate: _Candidate, tag_count: int) -> float:
     return (
         WEIGHTS["shared_tags"] * (len(candidate.shared_tags) / tag_count if tag_count else 0.0)
         + WEIGHTS["same_category"] * (candidate.category_id == subject.category_id)
@@ -122,12 +124,14 @@ def _score(subject: Article, candidate: _Candidate, tag_count: int) -> float:
     )
 
 
-def _days_apart(subject: Article, candidate: _Candidate) -> float:
+def _days_apart(subject: articles_service.ArticleRecord, candidate: _Candidate) -> float:
     assert subject.published_at is not None
     return abs((candidate.published_at - subject.published_at).total_seconds()) / 86_400
 
 
-def _reasons(subject: Article, candidate: _Candidate, *, pinned: bool) -> RelatedReasons:
+def _reasons(
+    subject: articles_service.ArticleRecord, candidate: _Candidate, *, pinned: bool
+) -> RelatedReasons:
     return RelatedReasons(
         pinned=pinned,
         shared_tags=candidate.shared_tags,
@@ -206,7 +210,7 @@ def _neighbour_reads() -> CompoundSelect:
     return union_all(*parts)
 
 
-def _category_neighbours(session: Session, subject: Article) -> set[int]:
+def _category_neighbours(session: Session, subject: articles_service.ArticleRecord) -> set[int]:
     """Public articles of the subject's category published just before and just after it."""
     assert subject.published_at is not None
     parameters = {
