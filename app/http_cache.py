@@ -335,9 +335,11 @@ def choose_encoding(accept_encoding: str | None) -> str | None:
     return None
 
 
+# Every cache miss pays for its compression. On an 8 KB article and a 12 KB list page, gzip level 3 costs a
+# third to a half of level 6's time for 4-6% more bytes, brotli 4 two thirds of brotli 5's for 4% more
 COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
-    "br": lambda body: brotli.compress(body, quality=5),
-    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+    "br": lambda body: brotli.compress(body, quality=4),
+    "gzip": lambda body: gzip.compress(body, compresslevel=3, mtime=0),
 }
 
 

@@ -41,17 +41,15 @@ class Entry:
     keys: frozenset[str]
     expires: float
     etag_raw: bytes = field(init=False)  # as an `If-None-Match` naming only this version arrives
+    # what the entry holds in memory, Python's object overhead included (about 120 bytes per header pair,
+    # about 150 per surrogate key in the index), so the byte budget is a budget of RSS
+    size: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.etag_raw = self.etag.encode("latin-1")
-
-    @property
-    def size(self) -> int:
-        """What the entry holds in memory, Python's object overhead included (about 120 bytes per header
-        pair, about 150 per surrogate key in the index), so the byte budget is a budget of RSS."""
         headers = sum(len(k) + len(v) + 120 for k, v in self.headers) + 8 * len(self.not_modified)
         index = sum(len(key) + 150 for key in self.keys)
-        return len(self.body) + 33 + headers + index + 600
+        self.size = len(self.body) + 33 + headers + index + 600
 
 
 def _max_age(cache_control: str) -> int:

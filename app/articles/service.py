@@ -12,7 +12,19 @@ from enum import StrEnum
 from operator import attrgetter, itemgetter
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Table, and_, bindparam, exists, literal_column
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+)
+from sqlalchemy import cast as cast_as
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
@@ -96,6 +108,40 @@ _ORDERS: dict[ArticleSort, Order] = {
 # public reads take rows of the article's columns: no entities, identity map or change tracking to build
 _PUBLIC_ARTICLE_ROWS = select_rows(*_articles.c).where(_PUBLIC_NOW)
 _PUBLIC_ARTICLE_BY_SLUG = _PUBLIC_ARTICLE_ROWS.where(_articles.c.slug == bindparam("slug"))
+
+
+def _slug_list(link: Table, labels: Table, label_key: str) -> ColumnElement[str | None]:
+    """An article's tag or author slugs as one text, "position:slug" entries joined by commas (a slug holds
+    neither), read in its list row by a correlated subquery: `split_slugs` puts them in order."""
+    entry = cast_as(link.c.position, String) + ":" + labels.c.slug
+    return (
+        select_rows(func.aggregate_strings(entry, ","))
+        .select_from(link.join(labels, labels.c.id == link.c[label_key]))
+        .where(link.c.article_id == _articles.c.id)
+        .scalar_subquery()
+    )
+
+
+def split_slugs(joined: str | None) -> list[str]:
+    """The slugs of a `_slug_list` text, in position order."""
+    if not joined:
+        return []
+    entries = [entry.split(":", 1) for entry in joined.split(",")]
+    return [slug for _, slug in sorted(entries, key=lambda entry: int(entry[0]))]
+
+
+# A list row carries what a list item shows of its category, tags and authors, so that a page is one
+# statement, not four: the SQL layer's fixed cost per statement outweighs these subqueries' (a few index
+# lookups each, run for the rows of the page only). Embeds (`include=`) still read the related rows.
+_PUBLIC_LIST_ROWS = select_rows(
+    *_articles.c,
+    select_rows(_categories.c.slug)
+    .where(_categories.c.id == _articles.c.category_id)
+    .scalar_subquery()
+    .label("category_slug"),
+    _slug_list(_article_tags, _tags, "tag_id").label("tag_slugs"),
+    _slug_list(_article_authors, _authors, "author_id").label("author_slugs"),
+).where(_PUBLIC_NOW)
 _CATEGORIES_BY_ID = select_rows(
     _categories.c.id,
     _categories.c.slug,
@@ -144,7 +190,7 @@ def _public_listing(
     *, category: bool, tag: bool, author: bool, published_after: bool, published_before: bool
 ) -> Select[Any]:
     """The statement of public article rows with these filters, bound by name: built once per combination."""
-    statement = _PUBLIC_ARTICLE_ROWS
+    statement = _PUBLIC_LIST_ROWS
     if category:
         category_id = (
             select_rows(_categories.c.id).where(_categories.c.slug == bindparam("category")).scalar_subquery()
@@ -267,6 +313,9 @@ def _reader(
     return cast(Callable[[ArticleRecord], tuple[Any, ...]], getter)
 
 
+_LISTED = ("category_slug", "tag_slugs", "author_slugs")  # what a list row carries besides the columns
+
+
 def summaries(
     session: Session,
     articles: Sequence[ArticleRecord],
@@ -276,33 +325,48 @@ def summaries(
 ) -> list[ArticleSummary]:
     """List items for `articles`, with only `fields` (all when None) and the requested embeds.
 
-    Related rows are loaded with one query per kind, never one per article."""
+    Rows of a public listing carry their slugs; otherwise, and for embeds, related rows are read with one
+    query per kind, never one per article."""
     if not articles:
         return []
     want = _SUMMARY_FIELDS if fields is None else {"id", *fields}
     stored = [name for name in want if name in _ARTICLE_FIELDS and name != "hero_image"]
-    read = _reader(articles, ["id", "category_id", "hero_image", *stored])
+    listed = set(_LISTED) <= set(getattr(articles[0], "_fields", ()))
+    read = _reader(articles, ["id", "category_id", "hero_image", *(_LISTED if listed else ()), *stored])
     records = [read(article) for article in articles]
     ids = [record[0] for record in records]
     categories = (
         categories_by_id(session, (record[1] for record in records))
-        if {"category_slug"} & want or "category" in include
+        if "category" in include or ("category_slug" in want and not listed)
         else {}
     )
-    tags = tags_by_article(session, ids) if "tag_slugs" in want or "tags" in include else {}
-    authors = authors_by_article(session, ids) if "author_slugs" in want or "authors" in include else {}
+    tags = tags_by_article(session, ids) if "tags" in include or ("tag_slugs" in want and not listed) else {}
+    authors = (
+        authors_by_article(session, ids)
+        if "authors" in include or ("author_slugs" in want and not listed)
+        else {}
+    )
 
     items = []
-    for article_id, category_id, hero_image, *values in records:
-        data: dict[str, Any] = dict(zip(stored, values, strict=True))
+    for record in records:
+        article_id, category_id, hero_image = record[:3]
+        if listed:
+            category_slug, tag_slugs, author_slugs = record[3:6]
+            data: dict[str, Any] = dict(zip(stored, record[6:], strict=True))
+        else:
+            data = dict(zip(stored, record[3:], strict=True))
         if "hero_image" in want:
             data["hero_image"] = HeroImage.model_validate(hero_image) if hero_image else None
         if "category_slug" in want:
-            data["category_slug"] = categories[category_id].slug
+            data["category_slug"] = category_slug if listed else categories[category_id].slug
         if "tag_slugs" in want:
-            data["tag_slugs"] = [t.slug for t in tags.get(article_id, ())]
+            data["tag_slugs"] = (
+                split_slugs(tag_slugs) if listed else [t.slug for t in tags.get(article_id, ())]
+            )
         if "author_slugs" in want:
-            data["author_slugs"] = [a.slug for a in authors.get(article_id, ())]
+            data["author_slugs"] = (
+                split_slugs(author_slugs) if listed else [a.slug for a in authors.get(article_id, ())]
+            )
         if "category" in include:
             category = categories[category_id]
             data["category"] = CategoryRef(id=category.id, slug=category.slug, name=category.name)
