@@ -315,3 +315,22 @@ def test_corrections_of_a_hidden_article_are_not_shown(client: TestClient, sessi
     response = client.get("/v1/articles/draft-with-note")
     assert_problem(response, 404)
     assert "secret" not in response.text
+
+
+def test_list_rows_give_tags_and_authors_in_editorial_order(client: TestClient, session: Session) -> None:
+    # positions past 9 (where text order differs from number order) and slugs against alphabetical order
+    tags = [make_tag(session, slug=f"topic-{letter}") for letter in "zyxwvutsrqpo"]
+    authors = [make_author(session, slug=f"writer-{letter}") for letter in "cab"]
+    article = make_article(session, tags=tags, authors=authors, published_at=datetime.now(UTC))
+    make_article(session, published_at=datetime.now(UTC) - timedelta(days=1))  # no tags, no authors
+
+    items = client.get("/v1/articles", params={"limit": 2}).json()["items"]
+    assert [item["slug"] for item in items][0] == article.slug
+    assert items[0]["tag_slugs"] == [t.slug for t in tags]
+    assert items[0]["author_slugs"] == ["writer-c", "writer-a", "writer-b"]
+    assert items[1]["tag_slugs"] == [] and items[1]["author_slugs"] == []
+    embedded = client.get("/v1/articles", params={"limit": 1, "include": "tags,authors"}).json()["items"][0]
+    assert [t["slug"] for t in embedded["tags"]] == items[0]["tag_slugs"]
+    assert [a["slug"] for a in embedded["authors"]] == items[0]["author_slugs"]
+    detail = client.get(f"/v1/articles/{article.slug}").json()
+    assert [t["slug"] for t in detail["tags"]] == items[0]["tag_slugs"]

@@ -95,10 +95,10 @@ SEARCH_WINDOW = (
 # statements each may issue on either database
 CASES: dict[str, list[Case]] = {
     "/v1/articles": [
-        Case("/v1/articles", 4),
+        Case("/v1/articles", 1),  # a list row carries its category, tag and author slugs
         Case("/v1/articles?limit=100&include=category,tags,authors", 4),
-        Case("/v1/articles?fields=title,category_slug,tag_slugs,author_slugs&limit=100", 4),
-        Case("/v1/articles?tag=topic&author=writer&include=tags&sort=title&limit=100", 4),
+        Case("/v1/articles?fields=title,category_slug,tag_slugs,author_slugs&limit=100", 1),
+        Case("/v1/articles?tag=topic&author=writer&include=tags&sort=title&limit=100", 2),
         Case("/v1/articles?category=news&fields=title&include=category", 2),
     ],
     "/v1/articles/{slug}": [Case("/v1/articles/subject", 12), Case("/v1/articles/old-subject", 2)],
