@@ -325,10 +325,11 @@ def test_list_rows_give_tags_and_authors_in_editorial_order(client: TestClient, 
     make_article(session, published_at=datetime.now(UTC) - timedelta(days=1))  # no tags, no authors
 
     items = client.get("/v1/articles", params={"limit": 2}).json()["items"]
-    assert [item["slug"] for item in items][0] == article.slug
+    assert items[0]["slug"] == article.slug
     assert items[0]["tag_slugs"] == [t.slug for t in tags]
     assert items[0]["author_slugs"] == ["writer-c", "writer-a", "writer-b"]
-    assert items[1]["tag_slugs"] == [] and items[1]["author_slugs"] == []
+    assert items[1]["tag_slugs"] == []
+    assert items[1]["author_slugs"] == []
     embedded = client.get("/v1/articles", params={"limit": 1, "include": "tags,authors"}).json()["items"][0]
     assert [t["slug"] for t in embedded["tags"]] == items[0]["tag_slugs"]
     assert [a["slug"] for a in embedded["authors"]] == items[0]["author_slugs"]
