@@ -96,6 +96,11 @@ POSTGRES_DDL = (
     f"setweight(to_tsvector('{TEXT_CONFIG}'::regconfig, body), 'C')) STORED",
     f"CREATE INDEX {SEARCH_VECTOR_INDEX} ON {_doc} USING gin ({SEARCH_VECTOR})",
 )
+# A document's vector is about 2 KB: by default PostgreSQL moves it out of the row (TOAST), so testing
+# a row for a match or ranking it fetches the vector from the TOAST table, two more index and page reads.
+# MAIN keeps it in the row (it leaves only if the row would not fit a page); the texts go out instead, and
+# only a page's snippets read them. Reading the newest 800 rows for a word: 1.6-2.0 ms instead of 5-8 ms.
+POSTGRES_VECTOR_INLINE = f"ALTER TABLE {_doc} ALTER COLUMN {SEARCH_VECTOR} SET STORAGE MAIN"
 POSTGRES_DROP = (
     f"DROP INDEX IF EXISTS {SEARCH_VECTOR_INDEX}",
     f"ALTER TABLE {_doc} DROP COLUMN IF EXISTS {SEARCH_VECTOR}",
@@ -103,7 +108,7 @@ POSTGRES_DROP = (
 _table = SearchDocument.__table__  # type: ignore[attr-defined]
 for _statement in SQLITE_DDL:
     event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRES_DDL:
+for _statement in (*POSTGRES_DDL, POSTGRES_VECTOR_INLINE):
     event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 event.listen(_table, "before_drop", DDL(SQLITE_DROP[-1]).execute_if(dialect="sqlite"))
 

@@ -190,3 +190,16 @@ def test_the_sqlite_full_text_table_stays_consistent(session: Session) -> None:
     session.delete(article)
     session.commit()
     session.execute(text("INSERT INTO searchdocument_fts(searchdocument_fts) VALUES ('integrity-check')"))
+
+
+def test_postgresql_keeps_each_vector_in_its_row(session: Session) -> None:
+    """STORAGE MAIN (migration a7c9e1f3b5d7): matching and ranking read the vector without the TOAST table."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    storage = session.execute(
+        text(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'searchdocument'::regclass AND attname = 'search_vector'"
+        )
+    ).scalar_one()
+    assert storage == "m"
