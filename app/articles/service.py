@@ -21,11 +21,13 @@ from sqlalchemy import (
     and_,
     bindparam,
     exists,
-    func,
     literal_column,
 )
 from sqlalchemy import cast as cast_as
 from sqlalchemy import select as select_rows
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from app.articles.models import (
@@ -110,16 +112,33 @@ _PUBLIC_ARTICLE_ROWS = select_rows(*_articles.c).where(_PUBLIC_NOW)
 _PUBLIC_ARTICLE_BY_SLUG = _PUBLIC_ARTICLE_ROWS.where(_articles.c.slug == bindparam("slug"))
 
 
+class _CommaJoined(FunctionElement[str]):
+    """Its argument's values joined by commas, an aggregate. Unlike `func.aggregate_strings`, the separator
+    is part of the SQL, not a parameter rendered into it on every execution."""
+
+    type = String()
+    inherit_cache = True
+    name = "comma_joined"
+
+
+@compiles(_CommaJoined, "sqlite")
+def _comma_joined_sqlite(element: _CommaJoined, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_CommaJoined, "postgresql")
+def _comma_joined_postgresql(element: _CommaJoined, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
 def _slug_list(link: Table, labels: Table, label_key: str) -> ColumnElement[str | None]:
     """An article's tag or author slugs as one text, "position:slug" entries joined by commas (a slug holds
     neither), read in its list row by a correlated subquery: `split_slugs` puts them in order."""
-    entry = cast_as(link.c.position, String) + ":" + labels.c.slug
-    return (
-        select_rows(func.aggregate_strings(entry, ","))
-        .select_from(link.join(labels, labels.c.id == link.c[label_key]))
-        .where(link.c.article_id == _articles.c.id)
-        .scalar_subquery()
-    )
+    # each slug by its own primary-key lookup: as a join, PostgreSQL hashes the whole tag (or author) table
+    # once per article of the page
+    slug = select_rows(labels.c.slug).where(labels.c.id == link.c[label_key]).scalar_subquery()
+    entry = cast_as(link.c.position, String) + literal_column("':'", String) + slug
+    return select_rows(_CommaJoined(entry)).where(link.c.article_id == _articles.c.id).scalar_subquery()
 
 
 def split_slugs(joined: str | None) -> list[str]:
