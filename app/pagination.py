@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
+from app.db import core_rows
 from app.errors import BadRequest
 
 MAX_LIMIT = 100
@@ -225,9 +226,19 @@ def keyset_page(
             # the listing statement is kept alongside, so that its id is not reused while the entry lives
             _pages[memo] = (statement, _paged(statement, order, dialect, keys if after else None, limit))
         values = {**params, **{f"keyset_{i}": value for i, value in enumerate(after or ())}}
+        if not scalars:
+            # a prepared page of plain columns needs nothing of the ORM (no entities, no autoflush)
+            rows = cast(list[R], list(core_rows(session, _pages[memo][1], values)))
+            return _trimmed(rows, kind, limit, key)
         result = session.execute(_pages[memo][1], values)
     # the caller's `key` says what a row is: an entity with `scalars`, else a `Row`
-    rows = cast(list[R], list(result.scalars() if scalars else result.all()))
+    return _trimmed(cast(list[R], list(result.scalars() if scalars else result.all())), kind, limit, key)
+
+
+def _trimmed(
+    rows: list[R], kind: str, limit: int, key: Callable[[R], tuple[Any, ...]]
+) -> tuple[list[R], str | None]:
+    """A page of `limit` rows out of `limit + 1` read, and the cursor of the next page when there is one."""
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

@@ -561,6 +561,27 @@ def run(args: argparse.Namespace) -> list[Row]:
         caches=False,
     )
     targets = [ours, tutorial]
+    if args.floor:
+        # ours, as served, with the list and detail routes' database work taken out (bench/floor_app.py)
+        floor = Target(
+            "floor",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.floor_app:app",
+                "--port",
+                "{port}",
+                "--no-access-log",
+                "--no-server-header",
+                "--http",
+                "app.http_server:JoinedWritesProtocol",
+            ],
+            ours.env,
+            "/healthz",
+            caches=True,
+        )
+        targets.append(floor)
     if args.directus:
         if not database_url.startswith("sqlite:///"):
             sys.exit("--directus copies its data from a SQLite database")
@@ -581,7 +602,7 @@ def run(args: argparse.Namespace) -> list[Row]:
         row = Row(name)
         print(f"{name}: {len(urls['ours']) - WARMUP} URLs", flush=True)
         for target in targets:
-            paths = urls[target.name]
+            paths = urls["ours" if target.name == "floor" else target.name]
             print(f"    {target.name:9} e.g. {paths[WARMUP]}", flush=True)
             result = measure(wrk_path, target, paths, args)
             row.results[target.name] = result
@@ -608,6 +629,8 @@ def report(rows: list[Row], args: argparse.Namespace, load: tuple[float, float])
     for row in rows:
         ours = row.results["ours"]
         for name, result in row.results.items():
+            if name == "floor":
+                continue  # a line of its own below: it bounds what any route could reach
             measured = result.measure
             line = (
                 f"| {row.scenario if name == 'ours' else ''} | {name} | {measured.requests_per_second:.0f} "
@@ -620,6 +643,18 @@ def report(rows: list[Row], args: argparse.Namespace, load: tuple[float, float])
                 by_cpu = result.cpu_ms_per_request / ours.cpu_ms_per_request if ours.cpu_ms_per_request else 0
                 line += f" {ratio:.1f}x | {by_cpu:.1f}x | {ASKED[name][row.scenario]:.0f}x |"
             lines.append(line)
+    lines.append("")
+    for row in rows:
+        floor, tutorial = row.results.get("floor"), row.results.get("tutorial")
+        if floor is None or tutorial is None:
+            continue
+        lines.append(
+            f"- {row.scenario}, ours with no route work (the floor, `bench/floor_app.py`): "
+            f"{floor.measure.requests_per_second:.0f} req/s, p50 {floor.measure.p50_ms:.1f} ms, "
+            f"{floor.cpu_ms_per_request:.2f} ms CPU per request: the most any route code could reach is "
+            f"{floor.measure.requests_per_second / tutorial.measure.requests_per_second:.1f}x the tutorial "
+            f"by req/s, {tutorial.cpu_ms_per_request / floor.cpu_ms_per_request:.1f}x by CPU"
+        )
     lines.append("")
     for row in rows:
         ours = row.results["ours"]
@@ -646,6 +681,11 @@ def main() -> None:
         "--orders", type=int, default=6, help="parameter orders per list page (more distinct list URLs)"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also serve our app with the routes' database work taken out: the most any route could reach",
+    )
     parser.add_argument(
         "--directus", type=Path, help="a directory with Directus 11 installed by npm: adds it as a column"
     )
