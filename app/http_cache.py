@@ -18,6 +18,7 @@ from typing import Any, TypeVar, get_args
 import brotli
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -231,7 +232,45 @@ def _naming_entities(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     async def named_in_thread(*args: Any, **kwargs: Any) -> Any:
         return await run_in_threadpool(named, *args, **kwargs)
 
-    return named_in_thread
+    bounded: Callable[[dict[str, Any]], bool] | None = getattr(endpoint, _BOUNDED, None)
+    if bounded is None:
+        return named_in_thread
+
+    @functools.wraps(endpoint)
+    async def named_in_loop_on_sqlite(*args: Any, **kwargs: Any) -> Any:
+        if bounded(kwargs) and any(isinstance(v, Session) and _on_sqlite(v) for v in kwargs.values()):
+            return named(*args, **kwargs)
+        return await run_in_threadpool(named, *args, **kwargs)
+
+    return named_in_loop_on_sqlite
+
+
+_BOUNDED = "_broadsheet_bounded_read"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def bounded_read(when: Callable[[dict[str, Any]], bool] = lambda arguments: True) -> Callable[[F], F]:
+    """Marks a public read whose cost does not grow with the data (a lookup by key, a keyset page of at
+    most `MAX_LIMIT` rows read in index order), for the arguments `when` accepts: on SQLite it runs in the
+    event loop, not in a worker thread.
+
+    SQLite's reads are this process's own CPU work on pages in memory: a worker thread adds only the hop
+    there and back and, under load, hand-offs of the GIL among the threads (about a fifth of an uncached
+    list page's or article's CPU, `bench.cold`). A read whose cost grows with the data (search, trending,
+    aggregates, a filter that may look through many rows for few matches) keeps its thread: SQLite releases
+    the GIL while a statement runs, so the event loop goes on serving cache hits meanwhile. PostgreSQL's
+    reads wait on the network and keep their threads too."""
+
+    def mark(endpoint: F) -> F:
+        setattr(endpoint, _BOUNDED, when)
+        return endpoint
+
+    return mark
+
+
+def _on_sqlite(session: Session) -> bool:
+    bind = session.bind
+    return bind is not None and bind.dialect.name == "sqlite"
 
 
 class PublicRouter(APIRouter):

@@ -18,6 +18,7 @@ from app.http_cache import (
     CacheKind,
     PublicRouter,
     add_surrogate_keys,
+    bounded_read,
     cache_as,
     entity_keys,
 )
@@ -51,6 +52,9 @@ def _names(raw: str | None, allowed: frozenset[str], parameter: str) -> list[str
     response_model_exclude_unset=True,
     dependencies=[cache_as(CacheKind.list, ARTICLES_LIST)],
 )
+# a page over the (category,) published_at, id index; a tag or author filter may look through many
+# articles for a page of rare matches, so those pages keep a worker thread
+@bounded_read(when=lambda arguments: arguments["tag"] is None and arguments["author"] is None)
 def list_articles(
     request: Request,
     response: Response,
@@ -118,6 +122,7 @@ def list_articles(
         **error_responses(404),
     },
 )
+@bounded_read()
 def get_article(
     request: Request,
     session: SessionDep,

@@ -1,23 +1,31 @@
 """Many requests at once past the response cache: each worker admits as many as its database pool has
 connections, so none waits for a connection held by a request waiting for a thread (see app/main.py)."""
 
+import asyncio
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from app.cli import migrate
 from app.config import Settings
 from app.db import make_engine
 from app.main import Broadsheet, create_app
+from app.taxonomy.models import Category
 from tests.conftest import UNLIMITED
-from tests.factories import make_article
+from tests.factories import make_article, make_tag
 from tests.servers import served
 
+WORKER = "AnyIO worker thread"  # what AnyIO names the threads that run sync routes
+LOOP = "the event loop"
 CLIENTS = 96  # over twice the connections of any pool here, and over AnyIO's default 40 threads
 
 
@@ -67,3 +75,42 @@ def test_admission_is_never_wider_than_the_pool(tmp_path: Path) -> None:
             assert app.admission is not None
             assert app.admission.value == admitted
         app.state.engine.dispose()
+
+
+def _statement_threads(app: FastAPI, client: TestClient, url: str) -> set[str]:
+    """Where the SQL of one GET of `url` ran: LOOP, WORKER or both (background threads' SQL left out)."""
+    threads: set[str] = set()
+
+    def record(*_: Any) -> None:
+        try:
+            asyncio.get_running_loop()
+            threads.add(LOOP)
+        except RuntimeError:
+            if threading.current_thread().name == WORKER:
+                threads.add(WORKER)
+
+    event.listen(app.state.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", record)
+    assert threads, url
+    return threads
+
+
+def test_bounded_reads_run_in_the_event_loop_on_sqlite_only(
+    app: FastAPI, client: TestClient, session: Session, database_url: str
+) -> None:
+    tag = make_tag(session)
+    article = make_article(session, tags=[tag])
+    category = session.get(Category, article.category_id)
+    assert category is not None
+    bounded = [f"/v1/articles/{article.slug}", "/v1/articles", f"/v1/articles?category={category.slug}"]
+    unbounded = [f"/v1/articles?tag={tag.slug}", "/v1/search?q=article"]
+    on_sqlite = database_url.startswith("sqlite")
+    for url in bounded:
+        threads = _statement_threads(app, client, url)
+        assert (WORKER not in threads) is on_sqlite, (url, threads)
+        assert len(threads) == 1, (url, threads)  # the whole route in one thread, its session's closing too
+    for url in unbounded:
+        assert _statement_threads(app, client, url) == {WORKER}, url
