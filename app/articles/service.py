@@ -4,6 +4,7 @@ The reads that every side shares (taxonomy, body blocks, slugs, reading stats) l
 write side (`editorial`) and preview tokens (`preview`) build on this module and never the other way."""
 
 import functools
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -14,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Row,
     Select,
     String,
@@ -109,7 +111,105 @@ _ORDERS: dict[ArticleSort, Order] = {
 
 # public reads take rows of the article's columns: no entities, identity map or change tracking to build
 _PUBLIC_ARTICLE_ROWS = select_rows(*_articles.c).where(_PUBLIC_NOW)
-_PUBLIC_ARTICLE_BY_SLUG = _PUBLIC_ARTICLE_ROWS.where(_articles.c.slug == bindparam("slug"))
+
+
+class _JsonRows(FunctionElement[str]):
+    """An aggregate: the text of a JSON array holding, for each row, the array of its arguments' values
+    (`[]` or NULL for no rows). A JSON argument (see `_Json`) is nested as JSON, not as a string."""
+
+    type = String()
+    inherit_cache = True
+    name = "json_rows"
+
+
+class _Json(FunctionElement[Any]):
+    """A JSON column's value as JSON inside `_JsonRows` (SQLite stores it as text)."""
+
+    type = String()
+    inherit_cache = True
+    name = "as_json"
+
+
+@compiles(_JsonRows, "sqlite")
+def _json_rows_sqlite(element: _JsonRows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_JsonRows, "postgresql")
+def _json_rows_postgresql(element: _JsonRows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
+
+
+@compiles(_Json, "sqlite")
+def _json_sqlite(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Json, "postgresql")
+def _json_postgresql(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+def _of_article(link: Table, source: FromClause, *values: Any) -> ColumnElement[str | None]:
+    """`values` of the rows of `link` (in `source`, joined to what they name) that belong to the article of
+    the row: a correlated subquery."""
+    return (
+        select_rows(_JsonRows(*values))
+        .select_from(source)
+        .where(link.c.article_id == _articles.c.id)
+        .scalar_subquery()
+    )
+
+
+def json_rows(text: str | None) -> list[list[Any]]:
+    """The rows of a `_JsonRows` text in the order of their first value (a position)."""
+    return sorted(json.loads(text), key=itemgetter(0)) if text else []
+
+
+# An article's detail row carries all of it that is its own, so that a detail is one statement (and one
+# more per kind of table or timeline its body holds), not seven: its category's columns, and as JSON rows
+# its tags, authors and body blocks; whether it has corrections, which few articles do, says whether to
+# read them. Reading rows of other kinds in the article's row costs a few index lookups each.
+_DETAILED = ("tag_rows", "author_rows", "block_rows", "has_corrections")
+_PUBLIC_ARTICLE_BY_SLUG = (
+    select_rows(
+        *_articles.c,
+        _categories.c.slug.label("category_slug"),
+        _categories.c.name.label("category_name"),
+        _categories.c.description.label("category_description"),
+        _categories.c.position.label("category_position"),
+        _of_article(
+            _article_tags,
+            _article_tags.join(_tags, _tags.c.id == _article_tags.c.tag_id),
+            _article_tags.c.position,
+            _tags.c.id,
+            _tags.c.slug,
+            _tags.c.name,
+        ).label("tag_rows"),
+        _of_article(
+            _article_authors,
+            _article_authors.join(_authors, _authors.c.id == _article_authors.c.author_id),
+            _article_authors.c.position,
+            _authors.c.id,
+            _authors.c.slug,
+            _authors.c.name,
+            _authors.c.bio,
+            _authors.c.avatar_url,
+        ).label("author_rows"),
+        _of_article(
+            _blocks,
+            _blocks,
+            _blocks.c.position,
+            _blocks.c.type,
+            _Json(_blocks.c.data),
+            _blocks.c.table_id,
+            _blocks.c.timeline_id,
+        ).label("block_rows"),
+        exists().where(_corrections.c.article_id == _articles.c.id).label("has_corrections"),
+    )
+    .join_from(_articles, _categories, _categories.c.id == _articles.c.category_id)
+    .where(_PUBLIC_NOW, _articles.c.slug == bindparam("slug"))
+)
 
 
 class _CommaJoined(FunctionElement[str]):
@@ -421,20 +521,22 @@ def blocks_by_article(session: Session, article_ids: Collection[int]) -> dict[in
     found: dict[int, list[StoredBlock]] = defaultdict(list)
     if not article_ids:
         return found
-    for row in core_rows(session, _BLOCKS_BY_ARTICLE, {"ids": list(article_ids)}):
-        block: StoredBlock
-        if row.type == BlockType.table:
-            if row.table_id is None:
-                continue
-            block = TableBlockInput(table_id=row.table_id)
-        elif row.type == BlockType.timeline:
-            if row.timeline_id is None:
-                continue
-            block = TimelineBlockInput(timeline_id=row.timeline_id, table_id=row.table_id)
-        else:
-            block = PLAIN_BLOCKS[row.type].model_validate(row.data)
-        found[row.article_id].append(block)
+    for article_id, kind, data, table_id, timeline_id in core_rows(
+        session, _BLOCKS_BY_ARTICLE, {"ids": list(article_ids)}
+    ):
+        block = stored_block(kind, data, table_id, timeline_id)
+        if block is not None:
+            found[article_id].append(block)
     return found
+
+
+def stored_block(kind: str, data: Any, table_id: int | None, timeline_id: int | None) -> StoredBlock | None:
+    """A body block from its stored columns (None for a table or timeline block whose target is gone)."""
+    if kind == BlockType.table:
+        return None if table_id is None else TableBlockInput(table_id=table_id)
+    if kind == BlockType.timeline:
+        return None if timeline_id is None else TimelineBlockInput(timeline_id=timeline_id, table_id=table_id)
+    return PLAIN_BLOCKS[kind].model_validate(data)
 
 
 def public_corrections(session: Session, article_id: int) -> list[Correction]:

@@ -101,7 +101,7 @@ CASES: dict[str, list[Case]] = {
         Case("/v1/articles?tag=topic&author=writer&include=tags&sort=title&limit=100", 2),
         Case("/v1/articles?category=news&fields=title&include=category", 2),
     ],
-    "/v1/articles/{slug}": [Case("/v1/articles/subject", 12), Case("/v1/articles/old-subject", 2)],
+    "/v1/articles/{slug}": [Case("/v1/articles/subject", 8), Case("/v1/articles/old-subject", 2)],
     "/v1/articles/{slug}/related": [Case("/v1/articles/subject/related?limit=100", 13)],
     "/v1/preview/{token}": [Case("/v1/preview/{token}", 14)],
     "/v1/categories": [Case("/v1/categories?limit=100", 1)],
