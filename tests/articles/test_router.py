@@ -1,5 +1,6 @@
 """GET /v1/articles and /v1/articles/{slug}: pagination, filters, sparse fields, embeds, visibility."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -8,6 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.articles.body import article_detail
+from app.articles.models import Article
 from tests.assertions import assert_problem
 from tests.factories import (
     NOW,
@@ -335,3 +338,36 @@ def test_list_rows_give_tags_and_authors_in_editorial_order(client: TestClient, 
     assert [a["slug"] for a in embedded["authors"]] == items[0]["author_slugs"]
     detail = client.get(f"/v1/articles/{article.slug}").json()
     assert [t["slug"] for t in detail["tags"]] == items[0]["tag_slugs"]
+
+
+def test_a_detail_read_in_one_row_matches_one_built_from_each_kind(
+    client: TestClient, session: Session
+) -> None:
+    # the detail row (category, tags, authors and blocks as JSON rows) against the reads of each kind that
+    # other callers (sync, feeds) still use: positions past 9, slugs against alphabetical order, a block of
+    # every sort, text that JSON must escape, corrections
+    tags = [make_tag(session, slug=f"topic-{letter}", name=f'Topic "{letter}"') for letter in "zyxwvutsrqpo"]
+    authors = [
+        make_author(session, slug=f"writer-{letter}", bio='Reports on\n"tariffs" \\ trade', avatar_url=None)
+        for letter in "cab"
+    ]
+    article = make_article(session, tags=tags, authors=authors)
+    make_table(session, article)
+    make_timeline(session, article, [event("2025-04-02"), event("2025-05-01", precision="month")])
+    make_correction(session, article, "A date was wrong.", at=NOW - timedelta(hours=2))
+    make_correction(session, article, "A name was misspelt.", at=NOW - timedelta(hours=1))
+    bare = make_article(session)  # no tags, no authors, no corrections
+
+    for subject in (article, bare):
+        session.expire_all()
+        stored = session.get(Article, subject.id)
+        assert stored is not None
+        built = json.loads(article_detail(session, stored, client.app.state.settings).model_dump_json())  # type: ignore[attr-defined]
+        served = client.get(f"/v1/articles/{subject.slug}").json()
+        assert served == built
+    assert [t["slug"] for t in served["tags"]] == []
+    detail = client.get(f"/v1/articles/{article.slug}").json()
+    assert [t["slug"] for t in detail["tags"]] == [t.slug for t in tags]
+    assert [a["slug"] for a in detail["authors"]] == ["writer-c", "writer-a", "writer-b"]
+    assert [b["type"] for b in detail["blocks"]] == ["paragraph", "table", "timeline"]
+    assert [c["note"] for c in detail["corrections"]] == ["A date was wrong.", "A name was misspelt."]
