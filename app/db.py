@@ -52,11 +52,18 @@ class UTCDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         # SQLite hands back ISO 8601 text: one C-level parse, not the generic regex-based one plus this
-        # decorator's step (list pages read three timestamps a row)
+        # decorator's step (list pages read three timestamps a row). Stored text has no offset: parsed with
+        # "+00:00" added, it comes out aware at once (`replace(tzinfo=...)` costs four times the parse)
         def process(value: Any) -> datetime | None:
             if value is None:
                 return None
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                offset = value.endswith("Z") or (value[-6:-5] in ("+", "-") and value[-3:-2] == ":")
+                parsed = datetime.fromisoformat(value if offset else value + "+00:00")
+            else:
+                parsed = value
+            if parsed.tzinfo is UTC:
+                return parsed
             return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
         return process
