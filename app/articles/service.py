@@ -170,7 +170,6 @@ def json_rows(text: str | None) -> list[list[Any]]:
 # more per kind of table or timeline its body holds), not seven: its category's columns, and as JSON rows
 # its tags, authors and body blocks; whether it has corrections, which few articles do, says whether to
 # read them. Reading rows of other kinds in the article's row costs a few index lookups each.
-_DETAILED = ("tag_rows", "author_rows", "block_rows", "has_corrections")
 _PUBLIC_ARTICLE_BY_SLUG = (
     select_rows(
         *_articles.c,
