@@ -113,41 +113,34 @@ _ORDERS: dict[ArticleSort, Order] = {
 _PUBLIC_ARTICLE_ROWS = select_rows(*_articles.c).where(_PUBLIC_NOW)
 
 
-class _JsonRows(FunctionElement[str]):
+def _portable(name: str, doc: str, **templates: str) -> type[FunctionElement[Any]]:
+    """A SQL function written per dialect (`templates`, by dialect name: "{args}" stands for its arguments).
+    Unlike a `func.` call with literal parameters, all of its text is part of the cached SQL."""
+    element = type(
+        name, (FunctionElement,), {"__doc__": doc, "type": String(), "inherit_cache": True, "name": name}
+    )
+    for dialect, template in templates.items():
+
+        def render(element: Any, compiler: SQLCompiler, template: str = template, **kw: Any) -> str:
+            return template.format(args=compiler.process(element.clauses, **kw))
+
+        compiles(element, dialect)(render)
+    return element
+
+
+_JsonRows = _portable(
+    "json_rows",
     """An aggregate: the text of a JSON array holding, for each row, the array of its arguments' values
-    (`[]` or NULL for no rows). A JSON argument (see `_Json`) is nested as JSON, not as a string."""
-
-    type = String()
-    inherit_cache = True
-    name = "json_rows"
-
-
-class _Json(FunctionElement[Any]):
-    """A JSON column's value as JSON inside `_JsonRows` (SQLite stores it as text)."""
-
-    type = String()
-    inherit_cache = True
-    name = "as_json"
-
-
-@compiles(_JsonRows, "sqlite")
-def _json_rows_sqlite(element: _JsonRows, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
-
-
-@compiles(_JsonRows, "postgresql")
-def _json_rows_postgresql(element: _JsonRows, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
-
-
-@compiles(_Json, "sqlite")
-def _json_sqlite(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(_Json, "postgresql")
-def _json_postgresql(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
+    (`[]` or NULL for no rows). A JSON argument (see `_Json`) is nested as JSON, not as a string.""",
+    sqlite="json_group_array(json_array({args}))",
+    postgresql="CAST(json_agg(json_build_array({args})) AS TEXT)",
+)
+_Json = _portable(
+    "as_json",
+    "A JSON column's value as JSON inside `_JsonRows` (SQLite stores it as text).",
+    sqlite="json({args})",
+    postgresql="{args}",
+)
 
 
 def _of_article(link: Table, source: FromClause, *values: Any) -> ColumnElement[str | None]:
@@ -211,23 +204,13 @@ _PUBLIC_ARTICLE_BY_SLUG = (
 )
 
 
-class _CommaJoined(FunctionElement[str]):
-    """Its argument's values joined by commas, an aggregate. Unlike `func.aggregate_strings`, the separator
-    is part of the SQL, not a parameter rendered into it on every execution."""
-
-    type = String()
-    inherit_cache = True
-    name = "comma_joined"
-
-
-@compiles(_CommaJoined, "sqlite")
-def _comma_joined_sqlite(element: _CommaJoined, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
-
-
-@compiles(_CommaJoined, "postgresql")
-def _comma_joined_postgresql(element: _CommaJoined, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+# its argument's values joined by commas, an aggregate (the separator is part of the SQL)
+_CommaJoined = _portable(
+    "comma_joined",
+    "Its argument's values joined by commas, an aggregate.",
+    sqlite="group_concat({args}, ',')",
+    postgresql="string_agg({args}, ',')",
+)
 
 
 def _slug_list(link: Table, labels: Table, label_key: str) -> ColumnElement[str | None]:
