@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from app.articles import changes
 from app.articles.models import Article, ArticleBlock
+from app.search import terms
 from app.search.models import (
     DELETE_TRIGGER,
     FOLLOW_TRIGGERS_DDL,
@@ -68,13 +69,17 @@ def _block_texts(data: dict[str, Any]) -> list[Any]:
 def _document(
     kind: SearchType, ref_id: int, article_id: int, title: Any, lead: Iterable[Any], body: Any
 ) -> dict[str, Any]:
+    texts = {
+        "title": _clean([title], MAX_TITLE),
+        "lead": _clean(lead, MAX_LEAD),
+        "body": _clean(body, MAX_BODY),
+    }
     return {
         "kind": kind.value,
         "ref_id": ref_id,
         "article_id": article_id,
-        "title": _clean([title], MAX_TITLE),
-        "lead": _clean(lead, MAX_LEAD),
-        "body": _clean(body, MAX_BODY),
+        **texts,
+        "terms": terms.stored(**texts) if kind is SearchType.article else "",
     }
 
 

@@ -62,6 +62,12 @@ class SearchDocument(SQLModel, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     lead: str = Field(sa_column=Column(Text, nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
+    terms: str = Field(
+        default="",
+        sa_column=Column(Text, nullable=False, server_default=""),
+        description="An article's weighted words as JSON (`app.search.terms`), for related articles; "
+        "empty for the other kinds.",
+    )
 
 
 _doc = SearchDocument.__tablename__

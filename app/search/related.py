@@ -3,19 +3,20 @@
 The candidates are a bounded pool, each part found through an index (articles carrying the subject's tags
 nearest it, its category's articles published just before and after it, editors' pins), so the cost does
 not grow with the archive. Text similarity is the cosine of TF-IDF vectors over the pool's titles, leads and
-openings, computed here: the same numbers on every database."""
+openings (their terms, kept with each article's search document, `app.search.terms`), computed here: the
+same numbers on every database."""
 
 import hashlib
 import json
 import math
-import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Integer, Select, Table, and_, bindparam, func, union_all
+from sqlalchemy import CompoundSelect, Integer, Select, Table, and_, bindparam, union_all
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -25,6 +26,7 @@ from app.auth import service as auth_service
 from app.auth.models import ApiKey
 from app.db import utcnow
 from app.errors import UnprocessableContent
+from app.search import terms
 from app.search.models import (
     OverrideKind,
     OverrideRef,
@@ -43,17 +45,6 @@ HALF_LIFE_DAYS = 30.0  # an article published this long before or after counts h
 TAG_WINDOW = 50  # per subject tag and side: the articles carrying it with the ids nearest the subject's
 TAG_POOL = 40  # of those, the ones sharing most tags
 NEIGHBOURS = 10  # same-category articles taken either side of the subject's publish time
-TEXT_SOURCE = 600  # characters of each body read for text similarity, after the title and the lead
-_WORD = re.compile(r"[^\W_]+")
-_STOPWORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having
-    he her here hers him his how i if in into is it its just may me more most my new no nor not now of off on
-    once one only or other our out over own said same says she should so some such than that the their them
-    then there these they this those through to too two under until up very was we were what when where which
-    while who whom why will with would year years you your
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _documents: Table = SearchDocument.__table__  # type: ignore[attr-defined]
 
@@ -234,7 +225,7 @@ def _newest_first(row: Any) -> tuple[float, int]:
 
 def _load(
     session: Session, subject_id: int, ids: set[int], subject_tags: dict[int, str]
-) -> tuple[dict[int, _Candidate], dict[int, Counter[str]]]:
+) -> tuple[dict[int, _Candidate], dict[int, Mapping[str, int]]]:
     """The public ones among `ids`, with the subject's tags each of them carries (in the subject's order),
     and the terms of each of them and of the subject."""
     rows = session.execute(
@@ -242,9 +233,7 @@ def _load(
             col(Article.id),
             col(Article.category_id),
             col(Article.published_at),
-            _documents.c.title,
-            _documents.c.lead,
-            func.substr(_documents.c.body, 1, TEXT_SOURCE).label("opening"),
+            _documents.c.terms,
         )
         .join(_documents, and_(_documents.c.kind == SearchType.article, _documents.c.ref_id == Article.id))
         .where(
@@ -252,7 +241,7 @@ def _load(
             (col(Article.id) == subject_id) | articles_service.public_condition(),
         )
     ).all()
-    texts = {row.id: terms(row.title, row.lead, row.opening) for row in rows}
+    texts = {row.id: terms.read(row.terms) for row in rows}
     candidates = {
         row.id: _Candidate(
             id=row.id, category_id=row.category_id, published_at=row.published_at, shared_tags=[]
@@ -276,36 +265,12 @@ def _load(
 # --- text similarity --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65_536)
-def _term(word: str) -> str | None:
-    """A word as a term: None for stopwords, numbers and short words, plurals folded into singulars."""
-    if len(word) < 3 or word in STOPWORDS or word.isdigit():
-        return None
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
-
-
-def terms(title: str, lead: str, body: str) -> Counter[str]:
-    """An article's words, weighted: a title word counts thrice, a lead word twice; stopwords left out and
-    plurals folded into singulars."""
-    counts: dict[str, int] = {}
-    get = counts.get
-    for weight, text in ((3, title), (2, lead), (1, body)):
-        for term in map(_term, _WORD.findall(text.casefold())):
-            if term is not None:
-                counts[term] = get(term, 0) + weight
-    return Counter(counts)
-
-
 @lru_cache(maxsize=4096)
 def _tf(count: int) -> float:
     return 1 + math.log(count)
 
 
-def text_similarities(documents: dict[int, Counter[str]], subject_id: int) -> dict[int, float]:
+def text_similarities(documents: dict[int, Mapping[str, int]], subject_id: int) -> dict[int, float]:
     """The cosine similarity of each document's TF-IDF vector with the subject's, 0 to 1; the IDF is taken
     over these documents, so a word every candidate shares says little."""
     subject = documents.get(subject_id)
@@ -316,7 +281,7 @@ def text_similarities(documents: dict[int, Counter[str]], subject_id: int) -> di
         frequency.update(counts.keys())
     idf = {term: math.log(1 + len(documents) / n) for term, n in frequency.items()}
 
-    def vector(counts: Counter[str]) -> dict[str, float]:
+    def vector(counts: Mapping[str, int]) -> dict[str, float]:
         return {term: _tf(n) * idf[term] for term, n in counts.items()}
 
     target = vector(subject)

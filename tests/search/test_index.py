@@ -1,13 +1,15 @@
 """The index follows every write made through the management API, in the write's own transaction."""
 
+import json
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.search import index
+from app.search.models import SearchDocument
 from tests.factories import key_headers, make_category, make_tag
 from tests.search.helpers import documents_of, found, story
 
@@ -72,6 +74,43 @@ def test_an_article_is_found_from_publication_until_it_leaves(
     _write(client, "DELETE", url, {**editor, "If-Match": _etag(article)})
     assert found(client, "wombat") == []
     assert documents_of(session, article["id"]) == []
+
+
+def _terms(session: Session, article_id: int) -> dict[str, Any]:
+    session.commit()
+    stored = session.exec(
+        select(SearchDocument.kind, SearchDocument.terms).where(SearchDocument.article_id == article_id)
+    ).all()
+    assert sorted(t for kind, t in stored if kind != "article") == [""] * (len(stored) - 1)
+    return json.loads(next(t for kind, t in stored if kind == "article"))
+
+
+def test_an_articles_terms_follow_its_writes(
+    client: TestClient, session: Session, editor: dict[str, str]
+) -> None:
+    """Related articles read each article's weighted words from its document: they change with it (a
+    table's document has none)."""
+    article = _article(
+        client,
+        editor,
+        title="Quokkas of Rottnest",
+        standfirst="Counting quokkas on an island.",
+    )
+    body = {"title": "Island counts", "columns": [{"key": "species", "label": "Species", "type": "text"}]}
+    _write(client, "POST", f"/v1/admin/articles/{article['id']}/tables", editor, json=body | {"rows": []})
+    # a title word thrice, a lead word twice, a body word once; plurals folded, stopwords and numbers out
+    assert _terms(session, article["id"]) == {
+        "quokka": 5, "rottnest": 3, "counting": 2, "island": 2, "ranger": 1, "counted": 1, "marsupial": 1,
+        "dawn": 1,
+    }  # fmt: skip
+    patch = {"title": "Wombat burrows", "blocks": [{"type": "paragraph", "html": "word " * 200 + "late"}]}
+    url = f"/v1/admin/articles/{article['id']}"
+    article = _write(client, "GET", url, editor)
+    _write(client, "PATCH", url, {**editor, "If-Match": _etag(article)}, json=patch)
+    # only the body's first 600 characters count: "late" comes after them
+    assert _terms(session, article["id"]) == {
+        "wombat": 3, "burrow": 3, "counting": 2, "quokka": 2, "island": 2, "word": 120
+    }  # fmt: skip
 
 
 def test_a_refused_write_leaves_the_index_as_it_was(
