@@ -11,6 +11,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Mapping
+from itertools import chain
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -265,9 +266,12 @@ def _load(
 # --- text similarity --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
+# 1 + ln(n) for the counts an opening can give (a longer one is worked out)
+_TF = (0.0, *(1 + math.log(n) for n in range(1, 1024)))
+
+
 def _tf(count: int) -> float:
-    return 1 + math.log(count)
+    return _TF[count] if count < len(_TF) else 1 + math.log(count)
 
 
 def text_similarities(documents: dict[int, Mapping[str, int]], subject_id: int) -> dict[int, float]:
@@ -276,23 +280,16 @@ def text_similarities(documents: dict[int, Mapping[str, int]], subject_id: int) 
     subject = documents.get(subject_id)
     if not subject:
         return {}
-    frequency: Counter[str] = Counter()
-    for counts in documents.values():
-        frequency.update(counts.keys())
+    frequency = Counter(chain.from_iterable(documents.values()))
     idf = {term: math.log(1 + len(documents) / n) for term, n in frequency.items()}
-
-    def vector(counts: Mapping[str, int]) -> dict[str, float]:
-        return {term: _tf(n) * idf[term] for term, n in counts.items()}
-
-    target = vector(subject)
+    target = {term: _tf(n) * idf[term] for term, n in subject.items()}
     target_norm = math.hypot(*target.values())
     similarities = {}
     for article_id, counts in documents.items():
         if article_id == subject_id:
             continue
-        weights = vector(counts)
-        norm = math.hypot(*weights.values())
-        dot = sum(w * weights[term] for term, w in target.items() if term in weights)
+        norm = math.hypot(*[_tf(n) * idf[term] for term, n in counts.items()])
+        dot = sum([target[term] * _tf(counts[term]) * idf[term] for term in target if term in counts])
         similarities[article_id] = min(1.0, dot / (norm * target_norm)) if norm else 0.0
     return similarities
 
