@@ -58,15 +58,18 @@ class UTCDateTime(TypeDecorator[datetime]):
             if value is None:
                 return None
             if isinstance(value, str):
-                offset = value.endswith("Z") or (value[-6:-5] in ("+", "-") and value[-3:-2] == ":")
-                parsed = datetime.fromisoformat(value if offset else value + "+00:00")
-            else:
-                parsed = value
-            if parsed.tzinfo is UTC:
-                return parsed
-            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+                return utc_from_text(value)
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
         return process
+
+
+def utc_from_text(value: str) -> datetime:
+    """A stored timestamp's text, as SQLite keeps it (naive UTC) or as PostgreSQL writes it in JSON (with an
+    offset), as an aware UTC datetime."""
+    offset = value.endswith("Z") or (value[-6:-5] in ("+", "-") and value[-3:-2] == ":")
+    parsed = datetime.fromisoformat(value if offset else value + "+00:00")
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
 def version_column() -> Column[int]:

@@ -34,6 +34,7 @@ from app.articles.models import (
 )
 from app.articles.service import json_rows
 from app.config import Settings, get_settings
+from app.db import utc_from_text
 from app.http_cache import surrogate_entity
 from app.tables import service as tables_service
 from app.tables.models import ContentTable, ContentTablePublic
@@ -127,7 +128,7 @@ def article_detail(
     assert article.published_at is not None
     # built field by field from the rows: validating a `Row` by its attributes costs twice as much
     if isinstance(article, Row) and "block_rows" in article._fields:
-        # a detail row (`service.find_public_article`) carries all but tables, timelines and corrections
+        # a detail row (`service.find_public_article`) carries all but timelines and corrections
         category = CategoryPublic(
             id=article.category_id,
             slug=article.category_slug,
@@ -142,6 +143,7 @@ def article_detail(
         ]
         stored = (service.stored_block(*values) for _, *values in json_rows(article.block_rows))
         blocks = [block for block in stored if block is not None]
+        tables = _tables_of_row(article, _table_ids(blocks))
         corrections = service.public_corrections(session, article.id) if article.has_corrections else []
     else:
         row = service.categories_by_id(session, [article.category_id])[article.category_id]
@@ -157,8 +159,8 @@ def article_detail(
             for a in service.authors_by_article(session, [article.id]).get(article.id, [])
         ]
         blocks = service.blocks_by_article(session, [article.id]).get(article.id, [])
+        tables = tables_service.public_tables_by_id(session, _table_ids(blocks))
         corrections = service.public_corrections(session, article.id)
-    tables = tables_service.public_tables_by_id(session, _table_ids(blocks))
     timelines = timelines_service.public_timelines_by_id(session, _timeline_ids(blocks))
     head = _head(article)
     return ArticleDetail(
@@ -264,6 +266,27 @@ def _head(source: service.ArticleRecord | ArticleAdmin) -> dict[str, Any]:
         "hero_image": HeroImage.model_validate(source.hero_image) if source.hero_image else None,
         "word_count": source.word_count,
         "reading_time_minutes": source.reading_time_minutes,
+    }
+
+
+def _tables_of_row(article: Row[Any], wanted: set[int]) -> dict[int, ContentTablePublic]:
+    """The tables of a detail row's article that its body shows, by id."""
+    if not wanted:
+        return {}
+    ref = ArticleRef(id=article.id, slug=article.slug, title=article.title)
+    return {
+        table_id: ContentTablePublic(
+            id=table_id,
+            title=title,
+            caption=caption,
+            columns=columns,
+            rows=rows,
+            article=ref,
+            position=position,
+            updated_at=utc_from_text(updated_at),
+        )
+        for position, table_id, title, caption, columns, rows, updated_at in json_rows(article.table_rows)
+        if table_id in wanted
     }
 
 

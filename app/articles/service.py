@@ -52,6 +52,7 @@ from app.articles.models import (
 )
 from app.db import UTCDateTime, core_first, core_rows, utcnow
 from app.pagination import Order, keyset_page
+from app.tables.models import ContentTable
 from app.taxonomy.models import Author, AuthorRef, Category, CategoryRef, Tag, TagPublic
 
 WORDS_PER_MINUTE = 230
@@ -101,6 +102,7 @@ _article_tags: Table = ArticleTag.__table__  # type: ignore[attr-defined]
 _article_authors: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
 _blocks: Table = ArticleBlock.__table__  # type: ignore[attr-defined]
 _corrections: Table = ArticleCorrection.__table__  # type: ignore[attr-defined]
+_tables: Table = ContentTable.__table__  # type: ignore[attr-defined]
 # the table's columns, not the entity's attributes: an ORM attribute anywhere in a statement makes the
 # session load its rows through the ORM, which costs more than the query
 _ORDERS: dict[ArticleSort, Order] = {
@@ -159,9 +161,9 @@ def json_rows(text: str | None) -> list[list[Any]]:
     return sorted(json.loads(text), key=itemgetter(0)) if text else []
 
 
-# An article's detail row carries all of it that is its own, so that a detail is one statement (and one
-# more per kind of table or timeline its body holds), not seven: its category's columns, and as JSON rows
-# its tags, authors and body blocks; whether it has corrections, which few articles do, says whether to
+# An article's detail row carries all of it that is its own, so that a detail is one statement (and a few
+# more for a timeline its body holds), not seven: its category's columns, and as JSON rows its tags,
+# authors, body blocks and theme tables; whether it has corrections, which few articles do, says whether to
 # read them. Reading rows of other kinds in the article's row costs a few index lookups each.
 _PUBLIC_ARTICLE_BY_SLUG = (
     select_rows(
@@ -197,6 +199,17 @@ _PUBLIC_ARTICLE_BY_SLUG = (
             _blocks.c.table_id,
             _blocks.c.timeline_id,
         ).label("block_rows"),
+        _of_article(
+            _tables,
+            _tables,
+            _tables.c.position,
+            _tables.c.id,
+            _tables.c.title,
+            _tables.c.caption,
+            _Json(_tables.c.columns),
+            _Json(_tables.c.rows),
+            _tables.c.updated_at,
+        ).label("table_rows"),
         exists().where(_corrections.c.article_id == _articles.c.id).label("has_corrections"),
     )
     .join_from(_articles, _categories, _categories.c.id == _articles.c.category_id)
