@@ -11,10 +11,10 @@ import json
 import math
 from collections import Counter
 from collections.abc import Mapping
-from itertools import chain
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Integer, Select, Table, and_, bindparam, union_all
