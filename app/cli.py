@@ -1,4 +1,4 @@
-"""The `broadsheet` command: serve, migrate, demo-data, keys, worker, newsletter."""
+"""The `broadsheet` command: serve, migrate, demo-data, search-terms, keys, worker, newsletter."""
 
 import argparse
 import ctypes
@@ -119,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--no-demo", action="store_true", help="do not load demo content")
     commands.add_parser("migrate", help="apply every pending database migration")
     commands.add_parser("demo-data", help="load the demo content (idempotent)")
+    search_terms = commands.add_parser(
+        "search-terms",
+        help="work out the terms related articles compare for search documents stored without them",
+    )
+    search_terms.add_argument(
+        "--all", action="store_true", help="every article document's, after a change to how terms are made"
+    )
     worker = commands.add_parser(
         "worker", help="announce scheduled articles as they go live and deliver webhooks, until stopped"
     )
@@ -160,12 +167,25 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "keys":
         migrate(settings)
         return manage_keys(settings, args)
+    elif args.command == "search-terms":
+        migrate(settings)
+        print(f"{fill_search_terms(settings, every=args.all)} search documents given their terms")
     elif args.command == "worker":
         return run_worker(settings, once=args.once)
     elif args.command == "newsletter":
         migrate(settings)
         return manage_newsletter(settings, args)
     return 0
+
+
+def fill_search_terms(settings: Settings, *, every: bool) -> int:
+    from app.search import index
+
+    engine = make_engine(settings.database_url)
+    try:
+        return index.fill_terms(engine, every=every)
+    finally:
+        engine.dispose()
 
 
 def run_worker(settings: Settings, *, once: bool = False) -> int:

@@ -12,8 +12,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from app.cli import alembic_config
-from app.config import Settings
+from app.cli import main as cli_main
+from app.config import Settings, get_settings
 from app.db import make_engine
+from app.search import index
 from app.search.models import SearchDocument
 from tests.factories import make_article
 
@@ -116,9 +118,11 @@ def test_check_notices_drift(empty_database: str) -> None:
         command.check(config)
 
 
-def test_existing_documents_get_their_terms(empty_database: str) -> None:
-    """The migration that keeps each article's terms in its search document works them out for the
-    documents already stored, as the index would have."""
+def test_documents_stored_before_terms_get_them_filled_in(
+    empty_database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents stored before terms were kept have none after the migration; `fill_terms` works them out,
+    as the index would have, a batch at a time, and a second run finds nothing left to do."""
     config = alembic_config(Settings(database_url=empty_database))
     command.upgrade(config, "head")
     engine = make_engine(empty_database)
@@ -127,11 +131,6 @@ def test_existing_documents_get_their_terms(empty_database: str) -> None:
         ids = [make_article(session, title=title, standfirst="Island rangers").id or 0 for title in titles]
         expected = dict(session.exec(select(SearchDocument.article_id, SearchDocument.terms)).all())
     assert set(expected) == set(ids)
-    assert all(expected.values())
-    command.downgrade(config, "a7c9e1f3b5d7")
-    command.upgrade(config, "head")
-    with Session(engine) as session:
-        assert dict(session.exec(select(SearchDocument.article_id, SearchDocument.terms)).all()) == expected
     assert json.loads(expected[ids[-1]]) == {
         "wombat": 3,
         "dig": 3,
@@ -140,4 +139,20 @@ def test_existing_documents_get_their_terms(empty_database: str) -> None:
         "ranger": 2,
         "body": 1,
     }
+    command.downgrade(config, "a7c9e1f3b5d7")
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        assert set(session.exec(select(SearchDocument.terms)).all()) == {""}
+    assert index.fill_terms(engine, batch_size=3) == len(ids)
+    with Session(engine) as session:
+        assert dict(session.exec(select(SearchDocument.article_id, SearchDocument.terms)).all()) == expected
     engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", empty_database)
+    get_settings.cache_clear()
+    try:
+        assert cli_main(["search-terms"]) == 0
+        assert capsys.readouterr().out == "0 search documents given their terms\n"
+        assert cli_main(["search-terms", "--all"]) == 0
+        assert capsys.readouterr().out == f"{len(ids)} search documents given their terms\n"
+    finally:
+        get_settings.cache_clear()

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, text
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session as OrmSession
 
 from app.articles import changes
@@ -183,6 +183,43 @@ def _insert_documents(connection: Connection, batch_size: int) -> int:
             connection.execute(insert(_documents), docs)
         made += len(docs)
         last = ids[-1]
+
+
+def fill_terms(engine: Engine, *, every: bool = False, batch_size: int = BATCH) -> int:
+    """Work out the terms of the article documents stored without them (all of them with `every`, after a
+    change to how terms are made), a batch per transaction: searching and writing go on meanwhile, and an
+    interrupted run carries on where it stopped. The number of documents given terms.
+
+    A document is only ever replaced, never changed in place, so one replaced meanwhile is skipped: its
+    replacement was written with its terms."""
+    read = (
+        select(
+            _documents.c.id,
+            _documents.c.title,
+            _documents.c.lead,
+            func.substr(_documents.c.body, 1, terms.TEXT_SOURCE).label("opening"),
+        )
+        .where(_documents.c.kind == SearchType.article, _documents.c.id > bindparam("last"))
+        .order_by(_documents.c.id)
+        .limit(batch_size)
+    )
+    if not every:
+        read = read.where(_documents.c.terms == "")
+    write = (
+        update(_documents).where(_documents.c.id == bindparam("document")).values(terms=bindparam("stored"))
+    )
+    filled, last = 0, 0
+    while True:
+        with engine.begin() as connection:
+            rows = connection.execute(read, {"last": last}).all()
+            if not rows:
+                return filled
+            connection.execute(
+                write,
+                [{"document": r.id, "stored": terms.stored(r.title, r.lead, r.opening)} for r in rows],
+            )
+        filled += len(rows)
+        last = rows[-1].id
 
 
 def optimize(connection: Connection) -> None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Integer, Select, Table, and_, bindparam, union_all
+from sqlalchemy import CompoundSelect, Integer, Select, Table, and_, bindparam, case, func, union_all
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -235,6 +235,15 @@ def _load(
             col(Article.category_id),
             col(Article.published_at),
             _documents.c.terms,
+            # a document written before terms were kept (migration b1d3f5a7c9e2) has none: its texts then
+            *(
+                case((_documents.c.terms == "", text)).label(name)
+                for name, text in (
+                    ("title", _documents.c.title),
+                    ("lead", _documents.c.lead),
+                    ("opening", func.substr(_documents.c.body, 1, terms.TEXT_SOURCE)),
+                )
+            ),
         )
         .join(_documents, and_(_documents.c.kind == SearchType.article, _documents.c.ref_id == Article.id))
         .where(
@@ -242,7 +251,10 @@ def _load(
             (col(Article.id) == subject_id) | articles_service.public_condition(),
         )
     ).all()
-    texts = {row.id: terms.read(row.terms) for row in rows}
+    texts = {
+        row.id: terms.read(row.terms) if row.terms else terms.terms(row.title, row.lead, row.opening)
+        for row in rows
+    }
     candidates = {
         row.id: _Candidate(
             id=row.id, category_id=row.category_id, published_at=row.published_at, shared_tags=[]

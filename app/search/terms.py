@@ -2,7 +2,9 @@
 indexed and kept with its search document, so that comparing a hundred articles reads a hundred short
 texts instead of cutting words out of a hundred bodies (out of the row, on PostgreSQL) on every request.
 
-Changing how words become terms changes what is stored: rebuild the search index after such a change."""
+Documents stored before terms were kept have none (`''`) until `broadsheet search-terms` (or any write to
+their article) works them out; related articles work those out per request meanwhile. Changing how words
+become terms changes what should be stored: run `broadsheet search-terms --all` after such a change."""
 
 import json
 import re
@@ -52,5 +54,5 @@ def stored(title: str, lead: str, body: str) -> str:
 
 
 def read(text: str) -> Mapping[str, int]:
-    """The terms a search document keeps (none for a document that is not an article's)."""
-    return json.loads(text) if text else {}
+    """The terms a search document keeps."""
+    return json.loads(text)

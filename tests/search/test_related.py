@@ -4,9 +4,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
+from app.search import index
 from app.search import related as related_service
+from app.search.models import SearchDocument
 from app.search.related import HALF_LIFE_DAYS, WEIGHTS
 from tests.assertions import assert_problem
 from tests.factories import audit_trail, key_headers, make_category, make_hidden_articles, make_tag
@@ -89,6 +92,25 @@ def test_ordered_by_shared_tags_category_text_and_time(client: TestClient, newsr
         assert item["score"] == pytest.approx(expected, abs=1e-3)
     assert {"slug", "title", "category_slug", "tag_slugs", "published_at"} <= set(items[0])
     assert items[0]["tag_slugs"] == ["mars", "rovers"]
+
+
+def test_documents_without_stored_terms_relate_as_they_would_with_them(
+    client: TestClient, session: Session, newsroom: dict[str, Any]
+) -> None:
+    """Documents stored before terms were kept (`''`) have theirs worked out from their texts: the same
+    scores as from stored terms, whichever of the subject and the candidates lack them."""
+    expected = related(client, newsroom["subject"].slug, limit=10)
+    assert expected[0]["reasons"]["text_similarity"] > 0
+    # each read a URL of its own (a limit above the three answers), never a cached answer
+    for limit, without in ((9, [newsroom["subject"].id]), (8, [newsroom["twin"].id, newsroom["cousin"].id])):
+        session.execute(
+            update(SearchDocument).where(col(SearchDocument.article_id).in_(without)).values(terms="")
+        )
+        session.commit()
+        assert related(client, newsroom["subject"].slug, limit=limit) == expected
+        index.reindex(session.connection(), without)
+        session.commit()
+    assert set(session.exec(select(SearchDocument.terms)).all()) != {""}
 
 
 def test_unrelated_hidden_and_the_subject_itself_never_appear(
