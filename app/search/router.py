@@ -43,14 +43,14 @@ def search(
     response: Response,
     session: SessionDep,
     q: Annotated[str, Query(min_length=1, max_length=500, description=QUERY_SYNTAX)],
+    # a plain default, not a default factory: pydantic inspects a factory's signature on every call
     types: Annotated[
         list[SearchType],
         Query(
             alias="type",
-            default_factory=list,
             description="Only these kinds of match; repeat the parameter for several (all when left out).",
         ),
-    ],
+    ] = [],  # noqa: B006  # FastAPI hands each request a copy
     category: Annotated[
         str | None,
         Query(max_length=80, pattern=r"^[a-z0-9-]+$", description="Only matches in this category (slug)."),
