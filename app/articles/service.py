@@ -256,6 +256,7 @@ _PUBLIC_LIST_ROWS = select_rows(
     _slug_list(_article_tags, _tags, "tag_id").label("tag_slugs"),
     _slug_list(_article_authors, _authors, "author_id").label("author_slugs"),
 ).where(_PUBLIC_NOW)
+_PUBLIC_LIST_ROWS_BY_ID = _PUBLIC_LIST_ROWS.where(_articles.c.id.in_(bindparam("ids", expanding=True)))
 _CATEGORIES_BY_ID = select_rows(
     _categories.c.id,
     _categories.c.slug,
@@ -380,6 +381,13 @@ def list_public_articles(
 def find_public_article(session: Session, slug: str) -> Row[Any] | None:
     """The public article whose current slug is `slug`, if any, as a row of its columns."""
     return core_first(session, _PUBLIC_ARTICLE_BY_SLUG, {"slug": slug})
+
+
+def public_list_rows(session: Session, ids: Collection[int]) -> dict[int, Row[Any]]:
+    """Those of `ids` that are public, as rows of a public listing (what `summaries` shows), by id."""
+    if not ids:
+        return {}
+    return {row.id: row for row in core_rows(session, _PUBLIC_LIST_ROWS_BY_ID, {"ids": list(ids)})}
 
 
 def categories_by_id(session: Session, ids: Iterable[int]) -> dict[int, Row[Any]]:

@@ -25,7 +25,7 @@ from app.articles import service as articles_service
 from app.articles.models import Article, ArticleStatus, ArticleTag
 from app.auth import service as auth_service
 from app.auth.models import ApiKey
-from app.db import utcnow
+from app.db import core_rows, utcnow
 from app.errors import UnprocessableContent
 from app.search import terms
 from app.search.models import (
@@ -65,21 +65,10 @@ def related_articles(
     """Up to `limit` public articles related to `subject`: its public pins first, then the best scored."""
     assert subject.id is not None
     assert subject.published_at is not None
-    overrides = session.exec(
-        select(RelatedOverride.related_id, RelatedOverride.kind)
-        .where(RelatedOverride.article_id == subject.id)
-        .order_by(col(RelatedOverride.position), col(RelatedOverride.id))
-    ).all()
+    overrides = core_rows(session, _OVERRIDES, {"subject": subject.id})
     pins = [related for related, kind in overrides if kind == OverrideKind.pin]
     excluded = {related for related, kind in overrides if kind == OverrideKind.exclude}
-    subject_tags = dict(
-        session.exec(
-            select(ArticleTag.tag_id, Tag.slug)
-            .join(Tag, col(Tag.id) == ArticleTag.tag_id)
-            .where(ArticleTag.article_id == subject.id)
-            .order_by(col(ArticleTag.position))
-        ).all()
-    )
+    subject_tags: dict[int, str] = dict(core_rows(session, _SUBJECT_TAGS, {"subject": subject.id}))
     pool = _tag_candidates(session, subject.id, list(subject_tags)) | _category_neighbours(session, subject)
     candidates, texts = _load(session, subject.id, (pool | set(pins)) - excluded - {subject.id}, subject_tags)
     similarity = text_similarities(texts, subject.id)
@@ -90,10 +79,9 @@ def related_articles(
     scored.sort(key=lambda item: (-item[0], -item[1].published_at.timestamp(), -item[1].id))
     pinned = [candidates[p] for p in pins if p in candidates]
     chosen = [*pinned, *(c for _, c in scored if c.id not in set(pins))][:limit]
-    articles = {
-        a.id: a for a in session.exec(select(Article).where(col(Article.id).in_([c.id for c in chosen])))
-    }
-    summaries = articles_service.summaries(session, [articles[c.id] for c in chosen])
+    rows = articles_service.public_list_rows(session, [c.id for c in chosen])
+    chosen = [c for c in chosen if c.id in rows]  # not one unpublished since the pool was read
+    summaries = articles_service.summaries(session, [rows[c.id] for c in chosen])
     scores = {c.id: s for s, c in scored}
     return [
         RelatedArticle.model_validate(
@@ -105,6 +93,46 @@ def related_articles(
         )
         for summary, c in zip(summaries, chosen, strict=True)
     ]
+
+
+# the statements that do not depend on the subject's tag count, built once
+_OVERRIDES = (
+    select_columns(col(RelatedOverride.related_id), col(RelatedOverride.kind))
+    .where(col(RelatedOverride.article_id) == bindparam("subject", type_=Integer))
+    .order_by(col(RelatedOverride.position), col(RelatedOverride.id))
+)
+_SUBJECT_TAGS = (
+    select_columns(col(ArticleTag.tag_id), col(Tag.slug))
+    .join(Tag, col(Tag.id) == ArticleTag.tag_id)
+    .where(col(ArticleTag.article_id) == bindparam("subject", type_=Integer))
+    .order_by(col(ArticleTag.position))
+)
+_POOL = (
+    select_columns(
+        col(Article.id),
+        col(Article.category_id),
+        col(Article.published_at),
+        _documents.c.terms,
+        # a document written before terms were kept (migration b1d3f5a7c9e2) has none: its texts then
+        *(
+            case((_documents.c.terms == "", text)).label(name)
+            for name, text in (
+                ("title", _documents.c.title),
+                ("lead", _documents.c.lead),
+                ("opening", func.substr(_documents.c.body, 1, terms.TEXT_SOURCE)),
+            )
+        ),
+    )
+    .join(_documents, and_(_documents.c.kind == SearchType.article, _documents.c.ref_id == Article.id))
+    .where(
+        col(Article.id).in_(bindparam("ids", expanding=True)),
+        (col(Article.id) == bindparam("subject", type_=Integer)) | articles_service.public_condition(),
+    )
+)
+_SHARED_TAGS = select_columns(col(ArticleTag.article_id), col(ArticleTag.tag_id)).where(
+    col(ArticleTag.article_id).in_(bindparam("candidates", expanding=True)),
+    col(ArticleTag.tag_id).in_(bindparam("tags", expanding=True)),
+)
 
 
 def _score(subject: articles_service.ArticleRecord, candidate: _Candidate, tag_count: int) -> float:
@@ -229,28 +257,7 @@ def _load(
 ) -> tuple[dict[int, _Candidate], dict[int, Mapping[str, int]]]:
     """The public ones among `ids`, with the subject's tags each of them carries (in the subject's order),
     and the terms of each of them and of the subject."""
-    rows = session.execute(
-        select_columns(
-            col(Article.id),
-            col(Article.category_id),
-            col(Article.published_at),
-            _documents.c.terms,
-            # a document written before terms were kept (migration b1d3f5a7c9e2) has none: its texts then
-            *(
-                case((_documents.c.terms == "", text)).label(name)
-                for name, text in (
-                    ("title", _documents.c.title),
-                    ("lead", _documents.c.lead),
-                    ("opening", func.substr(_documents.c.body, 1, terms.TEXT_SOURCE)),
-                )
-            ),
-        )
-        .join(_documents, and_(_documents.c.kind == SearchType.article, _documents.c.ref_id == Article.id))
-        .where(
-            col(Article.id).in_([subject_id, *ids]),
-            (col(Article.id) == subject_id) | articles_service.public_condition(),
-        )
-    ).all()
+    rows = core_rows(session, _POOL, {"ids": [subject_id, *ids], "subject": subject_id})
     texts = {
         row.id: terms.read(row.terms) if row.terms else terms.terms(row.title, row.lead, row.opening)
         for row in rows
@@ -265,11 +272,7 @@ def _load(
     if not candidates or not subject_tags:
         return candidates, texts
     order = {tag_id: i for i, tag_id in enumerate(subject_tags)}
-    shared = session.exec(
-        select(ArticleTag.article_id, ArticleTag.tag_id).where(
-            col(ArticleTag.article_id).in_(candidates), col(ArticleTag.tag_id).in_(subject_tags)
-        )
-    ).all()
+    shared = core_rows(session, _SHARED_TAGS, {"candidates": list(candidates), "tags": list(subject_tags)})
     for article_id, tag_id in sorted(shared, key=lambda pair: (pair[0], order[pair[1]])):
         candidates[article_id].shared_tags.append(subject_tags[tag_id])
     return candidates, texts
