@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Double,
     Integer,
@@ -72,6 +73,8 @@ PG_HEADLINE = (
 EXCERPT, EXCERPT_BEFORE = 600, 200
 
 _documents: Table = SearchDocument.__table__  # type: ignore[attr-defined]
+# a page's documents as one expanding parameter: a list of literals costs an element each to build and key
+_DOCUMENTS: BindParameter[int] = bindparam("documents", expanding=True)
 _fts = table(FTS_TABLE, column("rowid"))
 _vector = literal_column(f"{_documents.name}.{SEARCH_VECTOR}", TSVECTOR)
 
@@ -263,6 +266,7 @@ def search(
     statement = _page_rows(
         types=types, category=category, published_after=published_after, published_before=published_before
     )
+    statement = statement.where(_documents.c.id.in_(bindparam("page", expanding=True)))
     page: list[tuple[Any, float]] = []
     # the page's share of the window and a quarter more first; the rest only if filters turned many away
     first = limit + 1 + limit // 4 + 2
@@ -270,7 +274,7 @@ def search(
         if len(page) > limit or not part:
             break
         ids = [s.doc_id for s in part]
-        rows = {row.doc_id: row for row in session.execute(statement.where(_documents.c.id.in_(ids)))}
+        rows = {row.doc_id: row for row in session.execute(statement, {"page": ids})}
         page += [(rows[s.doc_id], s.score) for s in part if s.doc_id in rows]
     if len(page) <= limit:
         return _hits(session, query, page), None
@@ -301,16 +305,17 @@ def _snippets(session: Session, query: ParsedQuery, doc_ids: Collection[int]) ->
         source = case((func.to_tsvector(config, excerpt).op("@@")(tsquery), excerpt), else_=text)
         headline = func.ts_headline(config, source, tsquery, PG_HEADLINE)
         for doc_id, snippet in session.execute(
-            select(_documents.c.id, headline).where(_documents.c.id.in_(doc_ids))
+            select(_documents.c.id, headline).where(_documents.c.id.in_(_DOCUMENTS)),
+            {"documents": list(doc_ids)},
         ):
             raw[doc_id] = snippet
     else:
         fts: ColumnElement[Any] = literal_column(FTS_TABLE)
         marks = (index.MARK_START, index.MARK_END, "…", SNIPPET_WORDS)
         statement = select(_fts.c.rowid, func.snippet(fts, 1, *marks), func.snippet(fts, 2, *marks)).where(
-            _fts_match(query), _fts.c.rowid.in_(doc_ids)
+            _fts_match(query), _fts.c.rowid.in_(_DOCUMENTS)
         )
-        for doc_id, lead, body in session.execute(statement):
+        for doc_id, lead, body in session.execute(statement, {"documents": list(doc_ids)}):
             marked = [t for t in (lead, body) if index.MARK_START in t]
             raw[doc_id] = (marked or [t for t in (lead, body) if t] or [""])[0]
     return {
@@ -338,7 +343,8 @@ def _hits(session: Session, query: ParsedQuery, page: list[tuple[Any, float]]) -
                     col(Timeline.title),
                 )
                 .join(Timeline, col(Timeline.id) == TimelineEvent.timeline_id)
-                .where(col(TimelineEvent.id).in_(event_ids))
+                .where(col(TimelineEvent.id).in_(bindparam("events", expanding=True))),
+                {"events": event_ids},
             )
         }
         if event_ids
