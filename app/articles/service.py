@@ -113,6 +113,7 @@ _ORDERS: dict[ArticleSort, Order] = {
 
 # public reads take rows of the article's columns: no entities, identity map or change tracking to build
 _PUBLIC_ARTICLE_ROWS = select_rows(*_articles.c).where(_PUBLIC_NOW)
+_PUBLIC_COLUMNS_BY_SLUG = _PUBLIC_ARTICLE_ROWS.where(_articles.c.slug == bindparam("slug"))
 
 
 def _portable(name: str, doc: str, **templates: str) -> type[FunctionElement[Any]]:
@@ -379,8 +380,13 @@ def list_public_articles(
 
 
 def find_public_article(session: Session, slug: str) -> Row[Any] | None:
-    """The public article whose current slug is `slug`, if any, as a row of its columns."""
+    """The public article whose current slug is `slug`, if any, as its detail row (`article_detail`)."""
     return core_first(session, _PUBLIC_ARTICLE_BY_SLUG, {"slug": slug})
+
+
+def public_article_columns(session: Session, slug: str) -> Row[Any] | None:
+    """The public article whose current slug is `slug`, if any, as a row of its own columns only."""
+    return core_first(session, _PUBLIC_COLUMNS_BY_SLUG, {"slug": slug})
 
 
 def public_list_rows(session: Session, ids: Collection[int]) -> dict[int, Row[Any]]:

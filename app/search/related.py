@@ -200,7 +200,9 @@ def _tag_candidates(session: Session, subject_id: int, tag_ids: list[int]) -> se
     if not tag_ids:
         return set()
     parameters = {"subject": subject_id, "size": TAG_WINDOW} | {f"tag_{i}": t for i, t in enumerate(tag_ids)}
-    shared: Counter[int] = Counter(session.execute(_tag_windows(len(tag_ids)), parameters).scalars())
+    shared: Counter[int] = Counter(
+        row[0] for row in core_rows(session, _tag_windows(len(tag_ids)), parameters)
+    )
     ranked = sorted(shared, key=lambda a: (-shared[a], abs(a - subject_id), a))
     return set(ranked[:TAG_POOL])
 
@@ -240,7 +242,7 @@ def _category_neighbours(session: Session, subject: articles_service.ArticleReco
         "now": utcnow(),
         "size": NEIGHBOURS,
     }
-    rows = session.execute(_neighbour_reads(), parameters).all()
+    rows = core_rows(session, _neighbour_reads(), parameters)
     earlier = sorted((r for r in rows if r.published_at <= subject.published_at), key=_newest_first)
     later = sorted(
         (r for r in rows if r.published_at > subject.published_at), key=_newest_first, reverse=True
@@ -281,12 +283,15 @@ def _load(
 # --- text similarity --------------------------------------------------------------------------------------
 
 
-# 1 + ln(n) for the counts an opening can give (a longer one is worked out)
-_TF = (0.0, *(1 + math.log(n) for n in range(1, 1024)))
+class _TermFrequency(dict[int, float]):
+    """1 + ln(n) by count n: a dict lookup (no Python call) for any count met before."""
+
+    def __missing__(self, count: int) -> float:
+        self[count] = weight = 1 + math.log(count)
+        return weight
 
 
-def _tf(count: int) -> float:
-    return _TF[count] if count < len(_TF) else 1 + math.log(count)
+_TF = _TermFrequency()
 
 
 def text_similarities(documents: dict[int, Mapping[str, int]], subject_id: int) -> dict[int, float]:
@@ -297,14 +302,14 @@ def text_similarities(documents: dict[int, Mapping[str, int]], subject_id: int) 
         return {}
     frequency = Counter(chain.from_iterable(documents.values()))
     idf = {term: math.log(1 + len(documents) / n) for term, n in frequency.items()}
-    target = {term: _tf(n) * idf[term] for term, n in subject.items()}
+    target = {term: _TF[n] * idf[term] for term, n in subject.items()}
     target_norm = math.hypot(*target.values())
     similarities = {}
     for article_id, counts in documents.items():
         if article_id == subject_id:
             continue
-        norm = math.hypot(*[_tf(n) * idf[term] for term, n in counts.items()])
-        dot = sum([target[term] * _tf(counts[term]) * idf[term] for term in target if term in counts])
+        norm = math.hypot(*[_TF[n] * idf[term] for term, n in counts.items()])
+        dot = sum([target[term] * _TF[counts[term]] * idf[term] for term in target if term in counts])
         similarities[article_id] = min(1.0, dot / (norm * target_norm)) if norm else 0.0
     return similarities
 

@@ -102,7 +102,7 @@ def related_articles(
     """Editors' pins first, then the best of: `score` = 0.45 × the share of the article's tags it carries
     + 0.10 × same category + 0.35 × text similarity + 0.10 × closeness in time (half at 30 days apart).
     `reasons` gives each part. Articles an editor excluded never appear."""
-    subject = articles_service.find_public_article(session, slug)
+    subject = articles_service.public_article_columns(session, slug)
     if subject is None:
         raise NotFound(f"No published article has the slug {slug!r}.")
     add_surrogate_keys(entity_key("article", subject.id))
