@@ -1,5 +1,6 @@
 """The application factory: settings -> engine -> routers, error handlers, caching and offline docs."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -122,6 +123,23 @@ class Broadsheet(FastAPI):
                 admission.release()
 
 
+_heap_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """Once per process, when the app starts serving: what exists then (modules, routes, schemas, the
+    engine) lives as long as the process, so the collector is told never to look at it again.
+
+    A full collection otherwise walks all of it, about 100 ms at this app's size, every time enough new
+    objects have survived: a pause in the middle of some request, seen in its latency. The young
+    collections that requests cause stay as they are."""
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 class Health(BaseModel):
     status: str
     database: str
@@ -142,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             worker.start()
         if mailer is not None:
             mailer.start()
+        _freeze_startup_heap()
         yield
         if mailer is not None:
             mailer.stop()
