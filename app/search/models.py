@@ -25,6 +25,7 @@ TEXT_CONFIG = "english"  # PostgreSQL's stemming configuration; SQLite uses the 
 FTS_TABLE = "searchdocument_fts"
 SEARCH_VECTOR = "search_vector"
 SEARCH_VECTOR_INDEX = "ix_searchdocument_search_vector"
+SEARCH_SCOPE_INDEX = "ix_searchdocument_search_scope"
 
 
 def alembic_include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -33,7 +34,7 @@ def alembic_include_name(name: str | None, type_: str, parent_names: Any) -> boo
     if type_ == "table":
         return not (name or "").startswith(FTS_TABLE)
     return not (type_ == "column" and name == SEARCH_VECTOR) and not (
-        type_ == "index" and name == SEARCH_VECTOR_INDEX
+        type_ == "index" and name in (SEARCH_VECTOR_INDEX, SEARCH_SCOPE_INDEX)
     )
 
 
@@ -107,6 +108,17 @@ POSTGRES_DDL = (
 # MAIN keeps it in the row (it leaves only if the row would not fit a page); the texts go out instead, and
 # only a page's snippets read them. Reading the newest 800 rows for a word: 1.6-2.0 ms instead of 5-8 ms.
 POSTGRES_VECTOR_INLINE = f"ALTER TABLE {_doc} ALTER COLUMN {SEARCH_VECTOR} SET STORAGE MAIN"
+# Each document is also indexed (PostgreSQL) under words of its own that no text can hold: its kind and the
+# ranges of ids it falls in, 4,096 (`~a`) and 65,536 (`~b`) ids long. A search for the newest matches asks
+# for a word and a few ranges at once: GIN intersects their lists, and only the matches in those ranges are
+# read from the table, where an id range alone (the primary key's bitmap) costs a read of every id in it.
+SCOPE_RANGES = {"a": 12, "b": 16}  # name: bits of the id below the range
+SEARCH_SCOPE = (
+    "array_to_tsvector(ARRAY['~k' || kind, "
+    + ", ".join(f"'~{name}' || (id >> {bits})::text" for name, bits in SCOPE_RANGES.items())
+    + "])"
+)
+POSTGRES_SCOPE_INDEX = f"CREATE INDEX {SEARCH_SCOPE_INDEX} ON {_doc} USING gin (({SEARCH_SCOPE}))"
 POSTGRES_DROP = (
     f"DROP INDEX IF EXISTS {SEARCH_VECTOR_INDEX}",
     f"ALTER TABLE {_doc} DROP COLUMN IF EXISTS {SEARCH_VECTOR}",
@@ -114,7 +126,7 @@ POSTGRES_DROP = (
 _table = SearchDocument.__table__  # type: ignore[attr-defined]
 for _statement in SQLITE_DDL:
     event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in (*POSTGRES_DDL, POSTGRES_VECTOR_INLINE):
+for _statement in (*POSTGRES_DDL, POSTGRES_VECTOR_INLINE, POSTGRES_SCOPE_INDEX):
     event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 event.listen(_table, "before_drop", DDL(SQLITE_DROP[-1]).execute_if(dialect="sqlite"))
 

@@ -30,18 +30,28 @@ from sqlalchemy import (
     column,
     exists,
     func,
+    literal,
     literal_column,
     select,
     table,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
 from sqlmodel import Session, col
 
 from app.articles import service as articles_service
 from app.articles.models import Article, ArticleRef
 from app.pagination import decode_cursor, encode_cursor
 from app.search import index
-from app.search.models import FTS_TABLE, SEARCH_VECTOR, TEXT_CONFIG, SearchDocument, SearchHit, SearchType
+from app.search.models import (
+    FTS_TABLE,
+    SCOPE_RANGES,
+    SEARCH_SCOPE,
+    SEARCH_VECTOR,
+    TEXT_CONFIG,
+    SearchDocument,
+    SearchHit,
+    SearchType,
+)
 from app.search.query import ParsedQuery, Phrase, fts5_match, pg_tsquery
 from app.taxonomy.models import Category
 from app.timelines.models import Timeline, TimelineEvent, TimelineRef
@@ -60,10 +70,10 @@ RANKING_WINDOW = 200
 PHRASE_WINDOW = 400
 # PostgreSQL reads the newest ids first, this many times the window, row by row; then, by the density of
 # the matches found there (see `_pg_window`), row by row again when at least `DENSE` of the rows match,
-# all at once when at most `SPARSE_MATCHES` are expected in all, else ranges read as bitmaps
+# all at once when at most `SPARSE_MATCHES` more are expected, else ranges read through the scope index
 FIRST_SPAN = 4
 DENSE = 0.08
-SPARSE_MATCHES = 3_000
+SPARSE_MATCHES = 500
 PG_HEADLINE = (
     f"StartSel={index.MARK_START}, StopSel={index.MARK_END}, MaxWords={SNIPPET_WORDS}, "
     f"MinWords={SNIPPET_WORDS // 2}"
@@ -77,6 +87,8 @@ _documents: Table = SearchDocument.__table__  # type: ignore[attr-defined]
 _DOCUMENTS: BindParameter[int] = bindparam("documents", expanding=True)
 _fts = table(FTS_TABLE, column("rowid"))
 _vector = literal_column(f"{_documents.name}.{SEARCH_VECTOR}", TSVECTOR)
+# the scope index's expression, written as the index is, so that PostgreSQL's planner matches it
+_scope = literal_column(SEARCH_SCOPE, TSVECTOR)
 
 
 @dataclass(frozen=True)
@@ -131,17 +143,38 @@ def _local_setting(name: str, value: str) -> ColumnElement[Any]:
     return func.set_config(name, value, True)
 
 
+def _scope_query(low: int, high: int, kinds: tuple[str, ...]) -> str:
+    """The tsquery, as text, of the scope index's words for documents with ids in (`low`, `high`], by whole
+    ranges (so a few ids either side as well), and of one of `kinds` when any are asked for."""
+    small, large = (1 << SCOPE_RANGES["a"]), (1 << SCOPE_RANGES["b"])
+    ranges = []
+    start = low + 1
+    while start <= high:
+        if start % large == 0 and start + large - 1 <= high:
+            ranges.append(f"'~b{start // large}'")
+            start += large
+        else:
+            ranges.append(f"'~a{start // small}'")
+            start = (start // small + 1) * small
+    scope = " | ".join(ranges)
+    if kinds:
+        named = " | ".join(f"'~k{kind}'" for kind in kinds)
+        scope = f"({scope}) & ({named})"
+    return scope
+
+
 def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters: _Filters) -> list[int]:
     """Ids of the most recently indexed matches, newest first, read from the newest id down.
 
     The newest `size * FIRST_SPAN` ids are tested row by row, which fills the window at once for a common
-    word and tells how dense the matches are. The rest is read the cheaper of three ways, by that density:
+    word and tells how dense the matches are (a match more than were found, so that none found does not
+    read as none there). The rest is read the cheaper of three ways, by that density:
     - dense (`DENSE` or more): row by row again, over a range long enough for the matches still wanted;
       a row costs about 2 us, a bitmap would read the word's whole list of documents;
     - sparse (at most `SPARSE_MATCHES` expected in all): one bitmap of all the word's documents, no range:
-      the GIN index's list is short, and ranges would each read it again;
-    - in between: ranges read as bitmaps (the GIN index's matches intersected with the id range), sized by
-      the density, so only matching rows in range are visited.
+      the GIN index's list is short, and each of its matches is visited;
+    - in between: ranges sized by the density, each read as the GIN intersection of the words with the
+      range's (and kinds') words in the scope index, so only the matches in range are visited.
     Plans are made for the actual words and ids, never generic ones of a prepared statement."""
     top: int = (
         session.execute(
@@ -150,12 +183,19 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
         or 0
     )
 
-    def read(high: int, low: int | None, limit: int) -> list[int]:
-        statement = select(_documents.c.id).where(
-            _vector.op("@@")(tsquery), _documents.c.id <= high, *filters.on(_documents)
-        )
-        if low is not None:
-            statement = statement.where(_documents.c.id > low)
+    def read(high: int, low: int | None, limit: int, *, scoped: bool = False) -> list[int]:
+        statement = select(_documents.c.id).where(_vector.op("@@")(tsquery), *filters.on(_documents))
+        if scoped:
+            assert low is not None
+            scope = cast(literal(_scope_query(low, high, filters.kinds)), TSQUERY)
+            # the range's exact ends are checked on the rows read, never with the primary key's bitmap
+            statement = statement.where(
+                _scope.op("@@")(scope), _documents.c.id + 0 <= high, _documents.c.id + 0 > low
+            )
+        else:
+            statement = statement.where(_documents.c.id <= high)
+            if low is not None:
+                statement = statement.where(_documents.c.id > low)
         return list(session.execute(statement.order_by(_documents.c.id.desc()).limit(limit)).scalars())
 
     low = max(top - size * FIRST_SPAN, 0)
@@ -163,17 +203,17 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
     bitmaps = False
     while low > 0 and len(found) < size:
         high, wanted = low, size - len(found)
-        density = len(found) / (top - high)
+        density = (len(found) + 1) / (top - high)
         if density < DENSE and not bitmaps:
             # the planner, which does not count the cost of reading a vector, would test every row of a range
             session.execute(select(_local_setting("enable_indexscan", "off")))
             bitmaps = True
-        if density * top <= SPARSE_MATCHES:
+        if density * high <= SPARSE_MATCHES:
             found += read(high, None, wanted)
             break
         # long enough for the matches still wanted at the density met so far, and half as many again
         low = max(high - math.ceil(wanted / density * 3 / 2), 0)
-        found += read(high, low, wanted)
+        found += read(high, low, wanted, scoped=bitmaps)
     if bitmaps:
         session.execute(select(_local_setting("enable_indexscan", "on")))
     return found

@@ -9,10 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlalchemy import text
+from sqlmodel import Session, col, select
 
 from app.pagination import encode_cursor
 from app.search import service
+from app.search.models import SearchDocument
 from tests.assertions import assert_problem
 from tests.factories import event, make_category, make_hidden_articles, make_table, make_timeline
 from tests.search.helpers import BASE, articles_found, found, search, story
@@ -103,6 +105,63 @@ def test_the_window_holds_the_newest_matches_however_far_apart_they_are(
             story(session, f"Filler {n}", "moss and lichen")
     assert articles_found(client, "fern") == matches[-3:]  # equal scores: by document
     assert len(articles_found(client, "moss")) == 3
+
+
+def test_the_scope_of_an_id_range_covers_it_with_at_most_a_short_range_either_side() -> None:
+    small, large = 1 << 12, 1 << 16
+    ranges = [
+        (0, 1),
+        (0, 5000),
+        (4095, 4096),
+        (4096, 8192),
+        (65535, 65536 * 3 + 7),
+        (1, 10**6),
+        (70000, 70001),
+    ]
+    for low, high in ranges:
+        covered: set[int] = set()
+        for part in service._scope_query(low, high, ()).split(" | "):
+            name, number = part.strip("'")[1], int(part.strip("'")[2:])
+            size = small if name == "a" else large
+            covered.update(range(number * size, (number + 1) * size))
+        assert set(range(low + 1, high + 1)) <= covered
+        assert min(covered) > low - small
+        assert max(covered) < high + small
+    assert service._scope_query(0, 10, ("table", "event")) == "('~a0') & ('~ktable' | '~kevent')"
+
+
+def test_the_window_reaches_across_the_id_ranges_of_the_scope_index(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # documents either side of the scope index's ranges (4,096 and 65,536 ids long), read by ranges through
+    # it on PostgreSQL (by rowid on SQLite): the window is the newest matches of the kinds asked for
+    monkeypatch.setattr(service, "RANKING_WINDOW", 3)
+    monkeypatch.setattr(service, "FIRST_SPAN", 1)
+    monkeypatch.setattr(service, "DENSE", 2.0)
+    monkeypatch.setattr(service, "SPARSE_MATCHES", 0)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for at in (4090, 4097, 65530, 65537, 131072, 200_003, 262_141, 262_144, 300_000):
+        if postgres:
+            session.execute(text("SELECT setval('searchdocument_id_seq', :at, false)"), {"at": at})
+        else:
+            session.execute(text("DELETE FROM sqlite_sequence WHERE name = 'searchdocument'"))
+            session.execute(
+                text("INSERT INTO sqlite_sequence (name, seq) VALUES ('searchdocument', :at)"), {"at": at - 1}
+            )
+        session.commit()
+        if at % 2:
+            story(session, f"Fern survey {at}", "fern fronds")
+        else:
+            make_table(session, story(session, f"Moss survey {at}", "moss only"), title=f"Fern counts {at}")
+    documents = session.exec(select(SearchDocument).order_by(col(SearchDocument.id))).all()
+    ids = [d.id or 0 for d in documents]
+    assert 4090 <= ids[0] < 4096  # the ids were placed
+    assert ids[-1] > 300_000
+    ferns = [d for d in documents if "Fern" in d.title]
+    for kind in ("article", "table"):
+        newest = [(d.kind, d.ref_id) for d in ferns if d.kind == kind][-3:]
+        assert found(client, "fern", type=kind) == newest  # equal scores: by document
+    assert set(found(client, "fern")) == {(d.kind, d.ref_id) for d in ferns[-3:]}
 
 
 def test_a_phrase_is_looked_for_among_the_newest_documents_with_all_its_words(
