@@ -339,15 +339,28 @@ def _snippets(session: Session, query: ParsedQuery, doc_ids: Collection[int]) ->
     if session.get_bind().dialect.name == "postgresql":
         config: ColumnElement[Any] = literal_column(f"'{TEXT_CONFIG}'::regconfig")
         tsquery = pg_tsquery(query)
-        text = _documents.c.lead + "\n" + _documents.c.body
-        at = func.regexp_instr(text, _locator(query), 1, 1, 0, "i")
-        excerpt = func.substr(text, func.greatest(at - EXCERPT_BEFORE, 1), EXCERPT)
-        source = case((func.to_tsvector(config, excerpt).op("@@")(tsquery), excerpt), else_=text)
+        # each step's value worked out once per document (materialized): an expression used twice is
+        # evaluated twice, and each use of `body` would read it from TOAST and decompress it again
+        texts = (
+            select(_documents.c.id, (_documents.c.lead + "\n" + _documents.c.body).label("text"))
+            .where(_documents.c.id.in_(_DOCUMENTS))
+            .cte("texts")
+            .prefix_with("MATERIALIZED")
+        )
+        at = func.regexp_instr(texts.c.text, _locator(query), 1, 1, 0, "i")
+        excerpts = (
+            select(
+                texts.c.id,
+                texts.c.text,
+                func.substr(texts.c.text, func.greatest(at - EXCERPT_BEFORE, 1), EXCERPT).label("excerpt"),
+            )
+            .cte("excerpts")
+            .prefix_with("MATERIALIZED")
+        )
+        excerpt = excerpts.c.excerpt
+        source = case((func.to_tsvector(config, excerpt).op("@@")(tsquery), excerpt), else_=excerpts.c.text)
         headline = func.ts_headline(config, source, tsquery, PG_HEADLINE)
-        for doc_id, snippet in session.execute(
-            select(_documents.c.id, headline).where(_documents.c.id.in_(_DOCUMENTS)),
-            {"documents": list(doc_ids)},
-        ):
+        for doc_id, snippet in session.execute(select(excerpts.c.id, headline), {"documents": list(doc_ids)}):
             raw[doc_id] = snippet
     else:
         fts: ColumnElement[Any] = literal_column(FTS_TABLE)
