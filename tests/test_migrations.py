@@ -106,6 +106,35 @@ def test_upgrade_check_downgrade(empty_database: str) -> None:
     assert "article" in _tables(empty_database)
 
 
+def _search_indexes(url: str) -> dict[str, str]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'searchdocument' AND indexname LIKE 'ix_searchdocument_search%'"
+            )
+        ).all()
+    engine.dispose()
+    return {name: definition.split(" USING ")[1] for name, definition in rows}
+
+
+def test_the_search_index_gains_the_scope_column_and_loses_it_again(empty_database: str) -> None:
+    if not empty_database.startswith("postgresql"):
+        pytest.skip("a PostgreSQL index")
+    config = alembic_config(Settings(database_url=empty_database))
+    command.upgrade(config, "b1d3f5a7c9e2")
+    assert _search_indexes(empty_database) == {"ix_searchdocument_search_vector": "gin (search_vector)"}
+    command.upgrade(config, "head")  # built CONCURRENTLY, outside the migration's transaction
+    scope = (
+        "array_to_tsvector(ARRAY[('~k'::text || (kind)::text), ('~a'::text || ((id >> 12))::text), "
+        "('~b'::text || ((id >> 16))::text)])"
+    )
+    assert _search_indexes(empty_database) == {"ix_searchdocument_search": f"gin (search_vector, {scope})"}
+    command.downgrade(config, "b1d3f5a7c9e2")
+    assert _search_indexes(empty_database) == {"ix_searchdocument_search_vector": "gin (search_vector)"}
+
+
 def test_check_notices_drift(empty_database: str) -> None:
     """The drift check can fail: a schema one migration short of the models is reported."""
     config = alembic_config(Settings(database_url=empty_database))

@@ -143,9 +143,14 @@ def _local_setting(name: str, value: str) -> ColumnElement[Any]:
     return func.set_config(name, value, True)
 
 
-def _scope_query(low: int, high: int, kinds: tuple[str, ...]) -> str:
-    """The tsquery, as text, of the scope index's words for documents with ids in (`low`, `high`], by whole
-    ranges (so a few ids either side as well), and of one of `kinds` when any are asked for."""
+def _scope_query(low: int | None, high: int, kinds: tuple[str, ...]) -> str | None:
+    """The tsquery, as text, of the search index's scope words for documents with ids in (`low`, `high`],
+    by whole ranges (so a few ids either side as well), and of one of `kinds` when any are asked for. With
+    no `low`, only the kinds (None when none are asked for): a range down to the first id would name every
+    range there is, and GIN would read all their lists."""
+    named = " | ".join(f"'~k{kind}'" for kind in kinds)
+    if low is None:
+        return named or None
     small, large = (1 << SCOPE_RANGES["a"]), (1 << SCOPE_RANGES["b"])
     ranges = []
     start = low + 1
@@ -157,10 +162,7 @@ def _scope_query(low: int, high: int, kinds: tuple[str, ...]) -> str:
             ranges.append(f"'~a{start // small}'")
             start = (start // small + 1) * small
     scope = " | ".join(ranges)
-    if kinds:
-        named = " | ".join(f"'~k{kind}'" for kind in kinds)
-        scope = f"({scope}) & ({named})"
-    return scope
+    return f"({scope}) & ({named})" if kinds else scope
 
 
 def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters: _Filters) -> list[int]:
@@ -171,10 +173,10 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
     read as none there). The rest is read the cheaper of three ways, by that density:
     - dense (`DENSE` or more): row by row again, over a range long enough for the matches still wanted;
       a row costs about 2 us, a bitmap would read the word's whole list of documents;
-    - sparse (at most `SPARSE_MATCHES` expected in all): one bitmap of all the word's documents, no range:
-      the GIN index's list is short, and each of its matches is visited;
-    - in between: ranges sized by the density, each read as the GIN intersection of the words with the
-      range's (and kinds') words in the scope index, so only the matches in range are visited.
+    - sparse (at most `SPARSE_MATCHES` more expected): one bitmap of all the rest of the word's documents
+      (of the kinds asked for, through their scope words): the list is short, each match is visited;
+    - in between: ranges sized by the density, each asked of GIN as the words and the range's (and the
+      kinds') scope words together (`SEARCH_SCOPE`), so only the matches in range are visited.
     Plans are made for the actual words and ids, never generic ones of a prepared statement."""
     top: int = (
         session.execute(
@@ -185,13 +187,14 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
 
     def read(high: int, low: int | None, limit: int, *, scoped: bool = False) -> list[int]:
         statement = select(_documents.c.id).where(_vector.op("@@")(tsquery), *filters.on(_documents))
-        if scoped:
-            assert low is not None
-            scope = cast(literal(_scope_query(low, high, filters.kinds)), TSQUERY)
-            # the range's exact ends are checked on the rows read, never with the primary key's bitmap
+        scope = _scope_query(low, high, filters.kinds) if scoped else None
+        if scope is not None:
+            # the range's ends are checked on the rows read, never with the primary key's bitmap
             statement = statement.where(
-                _scope.op("@@")(scope), _documents.c.id + 0 <= high, _documents.c.id + 0 > low
+                _scope.op("@@")(cast(literal(scope), TSQUERY)), _documents.c.id + 0 <= high
             )
+            if low is not None:
+                statement = statement.where(_documents.c.id + 0 > low)
         else:
             statement = statement.where(_documents.c.id <= high)
             if low is not None:
@@ -209,7 +212,7 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
             session.execute(select(_local_setting("enable_indexscan", "off")))
             bitmaps = True
         if density * high <= SPARSE_MATCHES:
-            found += read(high, None, wanted)
+            found += read(high, None, wanted, scoped=bitmaps)
             break
         # long enough for the matches still wanted at the density met so far, and half as many again
         low = max(high - math.ceil(wanted / density * 3 / 2), 0)

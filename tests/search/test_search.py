@@ -120,7 +120,7 @@ def test_the_scope_of_an_id_range_covers_it_with_at_most_a_short_range_either_si
     ]
     for low, high in ranges:
         covered: set[int] = set()
-        for part in service._scope_query(low, high, ()).split(" | "):
+        for part in (service._scope_query(low, high, ()) or "").split(" | "):
             name, number = part.strip("'")[1], int(part.strip("'")[2:])
             size = small if name == "a" else large
             covered.update(range(number * size, (number + 1) * size))
@@ -128,6 +128,8 @@ def test_the_scope_of_an_id_range_covers_it_with_at_most_a_short_range_either_si
         assert min(covered) > low - small
         assert max(covered) < high + small
     assert service._scope_query(0, 10, ("table", "event")) == "('~a0') & ('~ktable' | '~kevent')"
+    assert service._scope_query(None, 10, ("table", "event")) == "'~ktable' | '~kevent'"  # all below 10
+    assert service._scope_query(None, 10, ()) is None
 
 
 def test_the_window_reaches_across_the_id_ranges_of_the_scope_index(
