@@ -165,8 +165,15 @@ def _scope_query(low: int | None, high: int, kinds: tuple[str, ...]) -> str | No
     return f"({scope}) & ({named})" if kinds else scope
 
 
-def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters: _Filters) -> list[int]:
-    """Ids of the most recently indexed matches, newest first, read from the newest id down.
+def _pg_window(
+    session: Session,
+    tsquery: ColumnElement[Any],
+    size: int,
+    filters: _Filters,
+    score: ColumnElement[float] | None = None,
+) -> list[Any]:
+    """The most recently indexed matches, newest first, read from the newest id down: rows of `id` (and of
+    `score` too, when given, worked out on the rows the reads visit anyway).
 
     The newest `size * FIRST_SPAN` ids are tested row by row, which fills the window at once for a common
     word and tells how dense the matches are (a match more than were found, so that none found does not
@@ -185,8 +192,10 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
         or 0
     )
 
-    def read(high: int, low: int | None, limit: int, *, scoped: bool = False) -> list[int]:
-        statement = select(_documents.c.id).where(_vector.op("@@")(tsquery), *filters.on(_documents))
+    columns = [_documents.c.id.label("doc_id")] + ([score.label("score")] if score is not None else [])
+
+    def read(high: int, low: int | None, limit: int, *, scoped: bool = False) -> list[Any]:
+        statement = select(*columns).where(_vector.op("@@")(tsquery), *filters.on(_documents))
         scope = _scope_query(low, high, filters.kinds) if scoped else None
         if scope is not None:
             # the range's ends are checked on the rows read, never with the primary key's bitmap
@@ -199,7 +208,7 @@ def _pg_window(session: Session, tsquery: ColumnElement[Any], size: int, filters
             statement = statement.where(_documents.c.id <= high)
             if low is not None:
                 statement = statement.where(_documents.c.id > low)
-        return list(session.execute(statement.order_by(_documents.c.id.desc()).limit(limit)).scalars())
+        return list(session.execute(statement.order_by(_documents.c.id.desc()).limit(limit)))
 
     low = max(top - size * FIRST_SPAN, 0)
     found = read(top, low, size)
@@ -228,17 +237,19 @@ def _scored_window(session: Session, query: ParsedQuery, filters: _Filters) -> l
     documents a page looks at are checked."""
     if session.get_bind().dialect.name == "postgresql":
         tsquery = pg_tsquery(query)
-        conditions: list[ColumnElement[bool]] = []
-        if query.has_phrase:
-            # a window of documents with all the words (the GIN index finds them exactly); then the phrase
-            window = _pg_window(session, pg_tsquery(query.words_only()), PHRASE_WINDOW, filters)
-            conditions.append(_vector.op("@@")(tsquery))
-        else:
-            window = _pg_window(session, tsquery, RANKING_WINDOW, filters)
-        rank = func.ts_rank_cd(literal_column(PG_WEIGHTS), _vector, tsquery, PG_NORMALIZATION)
         # float8, not ts_rank_cd's float4: a cursor's score must read back as exactly the value compared
-        statement = select(_documents.c.id.label("doc_id"), cast(rank, Double).label("score")).where(
-            _documents.c.id == func.any(bindparam("window", window, type_=ARRAY(Integer))), *conditions
+        score = cast(func.ts_rank_cd(literal_column(PG_WEIGHTS), _vector, tsquery, PG_NORMALIZATION), Double)
+        if not query.has_phrase:
+            # scored as the window is read: its rows are visited then, and not a second time to rank them
+            window = _pg_window(session, tsquery, RANKING_WINDOW, filters, score)
+            return sorted(window, key=lambda row: (-row.score, row.doc_id))
+        # a window of documents with all the words (the GIN index finds them exactly); then the phrase
+        ids = [
+            row.doc_id for row in _pg_window(session, pg_tsquery(query.words_only()), PHRASE_WINDOW, filters)
+        ]
+        statement = select(_documents.c.id.label("doc_id"), score.label("score")).where(
+            _documents.c.id == func.any(bindparam("window", ids, type_=ARRAY(Integer))),
+            _vector.op("@@")(tsquery),
         )
     else:
         statement = _sqlite_window(session, query, filters)
