@@ -70,7 +70,7 @@ RANKING_WINDOW = 200
 PHRASE_WINDOW = 400
 # PostgreSQL reads the newest ids first, this many times the window, row by row; then, by the density of
 # the matches found there (see `_pg_window`), row by row again when at least `DENSE` of the rows match,
-# all at once when at most `SPARSE_MATCHES` more are expected, else ranges read through the scope index
+# all at once when at most `SPARSE_MATCHES` more are expected, else ranges read through the scope words
 FIRST_SPAN = 4
 DENSE = 0.08
 SPARSE_MATCHES = 500
@@ -87,7 +87,7 @@ _documents: Table = SearchDocument.__table__  # type: ignore[attr-defined]
 _DOCUMENTS: BindParameter[int] = bindparam("documents", expanding=True)
 _fts = table(FTS_TABLE, column("rowid"))
 _vector = literal_column(f"{_documents.name}.{SEARCH_VECTOR}", TSVECTOR)
-# the scope index's expression, written as the index is, so that PostgreSQL's planner matches it
+# the search index's second column (an expression), written as the index is, so the planner matches it
 _scope = literal_column(SEARCH_SCOPE, TSVECTOR)
 
 
