@@ -7,16 +7,18 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Row, bindparam, delete, func, or_, update
+from sqlalchemy import Row, Table, bindparam, delete, func, or_, update
+from sqlalchemy import select as select_rows
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, exists, select
 
 from app.articles import service as articles_service
 from app.articles.models import Article, ArticleBlock, ArticleRef
 from app.auth import service as auth_service
 from app.auth.models import ApiKey
-from app.db import utcnow
+from app.db import core_rows, utcnow
 from app.errors import BadRequest, Conflict, NotFound, UnprocessableContent
 from app.pagination import Order, keyset_page
 from app.timelines.models import (
@@ -57,23 +59,60 @@ def _timelines_by_id() -> Any:
     return _public_timelines().where(col(Timeline.id).in_(bindparam("ids", expanding=True)))
 
 
-# the statements of whole public timelines, built once
+# Whole public timelines (an article's detail embeds them) in three statements of plain rows, built once:
+# the timelines, their events with the days each covers, and the events' links to public articles.
+_timelines: Table = Timeline.__table__  # type: ignore[attr-defined]
+_events: Table = TimelineEvent.__table__  # type: ignore[attr-defined]
+_spans: Table = TimelineEventSpan.__table__  # type: ignore[attr-defined]
+_links: Table = TimelineEventArticle.__table__  # type: ignore[attr-defined]
+_articles: Table = Article.__table__  # type: ignore[attr-defined]
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+
+_PUBLIC_TIMELINES_BY_ID = (
+    select_rows(
+        _timelines.c.id,
+        _timelines.c.slug,
+        _timelines.c.title,
+        _timelines.c.description,
+        _timelines.c.updated_at,
+        _timelines.c.article_id,
+        _articles.c.slug.label("article_slug"),
+        _articles.c.title.label("article_title"),
+    )
+    .join_from(_timelines, _articles, _articles.c.id == _timelines.c.article_id)
+    .where(articles_service.public_condition(table=_articles.c), _timelines.c.id.in_(_IDS))
+)
+
+
+def _span_end(aggregate: Any, column: Any) -> Any:
+    """The first or last day an event covers, over its spans: a correlated subquery on the span index."""
+    return select_rows(aggregate(column)).where(_spans.c.event_id == _events.c.id).scalar_subquery()
+
+
 _EVENTS_OF_TIMELINES = (
-    select(TimelineEvent)
-    .where(col(TimelineEvent.timeline_id).in_(bindparam("ids", expanding=True)))
-    .order_by(col(TimelineEvent.sort_date), col(TimelineEvent.position), col(TimelineEvent.id))
+    select_rows(
+        *_events.c,
+        _span_end(func.min, _spans.c.starts_on).label("starts_on"),
+        _span_end(func.max, _spans.c.ends_on).label("ends_on"),
+    )
+    .where(_events.c.timeline_id.in_(_IDS))
+    .order_by(_events.c.sort_date, _events.c.position, _events.c.id)
 )
 _SPANS_OF_EVENTS = (
-    select(
-        TimelineEventSpan.event_id, func.min(TimelineEventSpan.starts_on), func.max(TimelineEventSpan.ends_on)
-    )
-    .where(col(TimelineEventSpan.event_id).in_(bindparam("ids", expanding=True)))
-    .group_by(col(TimelineEventSpan.event_id))
+    select_rows(_spans.c.event_id, func.min(_spans.c.starts_on), func.max(_spans.c.ends_on))
+    .where(_spans.c.event_id.in_(_IDS))
+    .group_by(_spans.c.event_id)
 )
 _LINKS_OF_EVENTS = (
-    select(TimelineEventArticle.event_id, TimelineEventArticle.article_id)
-    .where(col(TimelineEventArticle.event_id).in_(bindparam("ids", expanding=True)))
-    .order_by(col(TimelineEventArticle.event_id), col(TimelineEventArticle.position))
+    select_rows(_links.c.event_id, _links.c.article_id)
+    .where(_links.c.event_id.in_(_IDS))
+    .order_by(_links.c.event_id, _links.c.position)
+)
+_PUBLIC_LINKS_OF_EVENTS = (
+    select_rows(_links.c.event_id, _articles.c.id, _articles.c.slug, _articles.c.title)
+    .join_from(_links, _articles, _articles.c.id == _links.c.article_id)
+    .where(_links.c.event_id.in_(_IDS), articles_service.public_condition(table=_articles.c))
+    .order_by(_links.c.event_id, _links.c.position)
 )
 
 
@@ -129,57 +168,101 @@ def public_timelines_by_id(session: Session, timeline_ids: Collection[int]) -> d
     """Whole timelines, events in chronological order, for those of `timeline_ids` that are public."""
     if not timeline_ids:
         return {}
-    rows = session.execute(_timelines_by_id(), {"ids": list(timeline_ids)}).all()
-    timelines = {row[0].id: row for row in rows}
-    events = session.execute(_EVENTS_OF_TIMELINES, {"ids": list(timelines)}).scalars().all()
-    refs = {tid: TimelineRef(id=tid, slug=row[0].slug, title=row[0].title) for tid, row in timelines.items()}
+    timelines = {
+        row.id: row for row in core_rows(session, _PUBLIC_TIMELINES_BY_ID, {"ids": list(timeline_ids)})
+    }
+    if not timelines:
+        return {}
+    events = core_rows(session, _EVENTS_OF_TIMELINES, {"ids": list(timelines)})
+    links = _linked_articles(session, [event.id for event in events])
+    refs = {tid: TimelineRef(id=tid, slug=row.slug, title=row.title) for tid, row in timelines.items()}
     by_timeline: dict[int, list[TimelineEventPublic]] = defaultdict(list)
-    for event in _events_public(session, list(events), refs):
-        by_timeline[event.timeline.id].append(event)
+    for event in events:
+        span = (event.starts_on or event.sort_date, event.ends_on or event.sort_date)
+        by_timeline[event.timeline_id].append(
+            _public_event(event, refs[event.timeline_id], span, links.get(event.id, []))
+        )
     return {
-        tid: TimelinePublic.model_validate(
-            row[0], update={"article": _article_ref(row), "events": by_timeline.get(tid, [])}
+        tid: TimelinePublic(
+            id=tid,
+            slug=row.slug,
+            title=row.title,
+            description=row.description,
+            updated_at=row.updated_at,
+            article=ArticleRef(id=row.article_id, slug=row.article_slug, title=row.article_title),
+            events=by_timeline.get(tid, []),
         )
         for tid, row in timelines.items()
     }
 
 
+def _spans_of(session: Session, ids: Collection[int]) -> dict[int, tuple[date, date]]:
+    """Each event's first and last covered day: one statement."""
+    if not ids:
+        return {}
+    return {event_id: (s, e) for event_id, s, e in core_rows(session, _SPANS_OF_EVENTS, {"ids": list(ids)})}
+
+
 def _spans_and_links(
     session: Session, ids: Collection[int]
 ) -> tuple[dict[int, tuple[date, date]], dict[int, list[int]]]:
-    """Each event's first and last covered day, and its linked article ids in order: two queries in all."""
-    spans: dict[int, tuple[date, date]] = {}
+    """Each event's first and last covered day, and all its linked article ids in order: two statements."""
     links: dict[int, list[int]] = defaultdict(list)
     if ids:
-        for event_id, starts, ends in session.execute(_SPANS_OF_EVENTS, {"ids": list(ids)}):
-            spans[event_id] = (starts, ends)
-        for event_id, article_id in session.execute(_LINKS_OF_EVENTS, {"ids": list(ids)}):
+        for event_id, article_id in core_rows(session, _LINKS_OF_EVENTS, {"ids": list(ids)}):
             links[event_id].append(article_id)
-    return spans, links
+    return _spans_of(session, ids), links
+
+
+def _linked_articles(session: Session, event_ids: Collection[int]) -> dict[int, list[ArticleRef]]:
+    """Each event's links to public articles, in order: one statement."""
+    links: dict[int, list[ArticleRef]] = defaultdict(list)
+    if event_ids:
+        for event_id, id_, slug, title in core_rows(
+            session, _PUBLIC_LINKS_OF_EVENTS, {"ids": list(event_ids)}
+        ):
+            links[event_id].append(ArticleRef(id=id_, slug=slug, title=title))
+    return links
+
+
+def _public_event(
+    event: Any, timeline: TimelineRef, span: tuple[date, date], articles: list[ArticleRef]
+) -> TimelineEventPublic:
+    """The public view of an event (an entity or a row of its columns)."""
+    starts_on, ends_on = span
+    # built field by field: validating an object by its attributes costs twice as much
+    return TimelineEventPublic(
+        id=event.id,
+        date=event.date,
+        precision=event.precision,
+        end_date=event.end_date,
+        extra_dates=event.extra_dates,
+        label=event.label,
+        milestone=event.milestone,
+        what_changed=event.what_changed,
+        position=event.position,
+        timeline=timeline,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        articles=articles,
+    )
 
 
 def _events_public(
-    session: Session, events: list[TimelineEvent], refs: dict[int, TimelineRef]
+    session: Session, events: list[Any], refs: dict[int, TimelineRef]
 ) -> list[TimelineEventPublic]:
-    """Public views of events: the days they cover and their links to public articles, in three queries."""
-    spans, links = _spans_and_links(session, [e.id for e in events if e.id is not None])
-    public_refs = articles_service.article_refs(session, {a for linked in links.values() for a in linked})
-    result = []
-    for event in events:
-        assert event.id is not None
-        starts_on, ends_on = spans.get(event.id, (event.sort_date, event.sort_date))
-        result.append(
-            TimelineEventPublic.model_validate(
-                event,
-                update={
-                    "timeline": refs[event.timeline_id],
-                    "starts_on": starts_on,
-                    "ends_on": ends_on,
-                    "articles": [public_refs[a] for a in links.get(event.id, []) if a in public_refs],
-                },
-            )
+    """Public views of events: the days they cover and their links to public articles, in two queries."""
+    ids = [event.id for event in events]
+    spans, links = _spans_of(session, ids), _linked_articles(session, ids)
+    return [
+        _public_event(
+            event,
+            refs[event.timeline_id],
+            spans.get(event.id, (event.sort_date, event.sort_date)),
+            links.get(event.id, []),
         )
-    return result
+        for event in events
+    ]
 
 
 def list_public_events(
