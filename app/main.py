@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlmodel import Session
 from starlette.types import Message, Receive, Scope, Send
 
 from app.articles.admin_router import router as articles_admin_router
@@ -24,7 +25,7 @@ from app.articles.router import router as articles_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.cors import CORSMiddleware, CORSPolicy
-from app.db import SessionDep, make_engine, pool_sizes
+from app.db import REQUEST_SESSIONS, SessionDep, close_request_sessions, make_engine, pool_sizes
 from app.errors import error_responses, install_error_handlers
 from app.frontend import DemoPages
 from app.home.router import router as home_router
@@ -86,8 +87,9 @@ class Broadsheet(FastAPI):
     middleware stack or routing, it costs what serving stored bytes costs.
 
     Past the cache, at most `admission`'s count of requests are worked on at once, no more than the database
-    pool's connections; the rest wait in the event loop. A request holds its connection until its answer is
-    validated, and FastAPI validates a sync route's answer in a worker thread: with more requests admitted
+    pool's connections; the rest wait in the event loop. A request holds its connection at most until its
+    answer starts (its sessions are closed then, if its route did not), and FastAPI validates a sync route's
+    answer in a worker thread: with more requests admitted
     than connections, every thread could be waiting for a connection held by a request waiting for a thread
     (stuck until the pool's 30 s timeout). Fewer requests at once also means less memory and less contention
     for the GIL. A request leaves its slot as its answer starts, so a slow reader holds no slot."""
@@ -102,24 +104,34 @@ class Broadsheet(FastAPI):
             await self.edge(scope, receive, send)
 
     async def app_call(self, scope: Scope, receive: Receive, send: Send) -> None:
-        admission = self.admission
-        if admission is None or scope["type"] != "http":
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        await admission.acquire()
-        held = True
+        # the request's sessions (`get_session`); a copy of the scope made further in shares the list
+        sessions: list[Session] = []
+        scope[REQUEST_SESSIONS] = sessions
+        admission = self.admission
+        if admission is not None:
+            await admission.acquire()
+        held = admission is not None
 
         async def sending(message: Message) -> None:
             nonlocal held
-            if held and message["type"] == "http.response.start":
-                held = False
-                admission.release()
+            if message["type"] == "http.response.start":
+                if sessions:
+                    await close_request_sessions(sessions)
+                if held and admission is not None:
+                    held = False
+                    admission.release()
             await send(message)
 
         try:
             await super().__call__(scope, receive, sending)
         finally:
-            if held:
+            if sessions:
+                with anyio.CancelScope(shield=True):  # a connection is given back even when the client left
+                    await close_request_sessions(sessions)
+            if held and admission is not None:
                 admission.release()
 
 
