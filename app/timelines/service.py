@@ -54,11 +54,6 @@ def _public_timelines() -> Any:
     )
 
 
-@functools.cache
-def _timelines_by_id() -> Any:
-    return _public_timelines().where(col(Timeline.id).in_(bindparam("ids", expanding=True)))
-
-
 # Whole public timelines (an article's detail embeds them) in three statements of plain rows, built once:
 # the timelines, their events with the days each covers, and the events' links to public articles.
 _timelines: Table = Timeline.__table__  # type: ignore[attr-defined]
