@@ -89,10 +89,10 @@ class Broadsheet(FastAPI):
     Past the cache, at most `admission`'s count of requests are worked on at once, no more than the database
     pool's connections; the rest wait in the event loop. A request holds its connection at most until its
     answer starts (its sessions are closed then, if its route did not), and FastAPI validates a sync route's
-    answer in a worker thread: with more requests admitted
-    than connections, every thread could be waiting for a connection held by a request waiting for a thread
-    (stuck until the pool's 30 s timeout). Fewer requests at once also means less memory and less contention
-    for the GIL. A request leaves its slot as its answer starts, so a slow reader holds no slot."""
+    answer in a worker thread: with more requests admitted than connections, every thread could be waiting
+    for a connection held by a request waiting for a thread (stuck until the pool's 30 s timeout). Fewer
+    requests at once also means less memory and less contention for the GIL. A request leaves its slot as
+    its answer starts, so a slow reader holds no slot."""
 
     edge: ResponseCacheMiddleware | None = None
     admission: anyio.Semaphore | None = None
