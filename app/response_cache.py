@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Engine, delete, select
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import utcnow
@@ -125,10 +124,6 @@ class ResponseCache:
 
 
 _NOT_ON_304 = frozenset((b"content-length", b"content-type", b"content-encoding"))
-
-
-def _is_rate_limit_header(name: bytes) -> bool:
-    return name.startswith(b"ratelimit-")
 
 
 class ResponseCacheMiddleware:
@@ -270,18 +265,31 @@ class ResponseCacheMiddleware:
     def _entry(start: Message, body: bytes) -> Entry | None:
         if start["status"] != 200:
             return None
-        headers = Headers(raw=start["headers"])
-        cache_control = headers.get("cache-control", "")
-        etag = headers.get("etag")
-        surrogate = headers.get("surrogate-key")
-        if not cache_control.startswith("public") or etag is None or surrogate is None:
+        cache_control = etag = surrogate = ""
+        kept: list[tuple[bytes, bytes]] = []
+        not_modified: list[tuple[bytes, bytes]] = []
+        has_length = False
+        for name, value in start["headers"]:  # one pass over the raw pairs: every miss comes here
+            if name.startswith(b"ratelimit-"):
+                continue
+            if name == b"cache-control":
+                cache_control = value.decode("latin-1")
+            elif name == b"etag":
+                etag = value.decode("latin-1")
+            elif name == b"surrogate-key":
+                surrogate = value.decode("latin-1")
+            elif name == b"content-length":
+                has_length = True
+            kept.append((name, value))
+            if name not in _NOT_ON_304:
+                not_modified.append((name, value))
+        if not cache_control.startswith("public") or not etag or not surrogate:
             return None
-        kept = [(k, v) for k, v in start["headers"] if not _is_rate_limit_header(k)]
-        if not any(k == b"content-length" for k, _ in kept):  # a stored answer always says where it ends
+        if not has_length:  # a stored answer always says where it ends
             kept.append((b"content-length", str(len(body)).encode()))
         return Entry(
             headers=kept,
-            not_modified=[(k, v) for k, v in kept if k not in _NOT_ON_304],
+            not_modified=not_modified,
             body=body,
             etag=etag,
             keys=frozenset(surrogate.split(" ")),

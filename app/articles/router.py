@@ -50,8 +50,8 @@ def _names(raw: str | None, allowed: frozenset[str], parameter: str) -> list[str
     tags=["articles"],
     summary="List published articles",
     response_model_exclude_unset=True,
-    dependencies=[cache_as(CacheKind.list, ARTICLES_LIST)],
 )
+@cache_as(CacheKind.list, ARTICLES_LIST)
 # a page over the (category,) published_at, id index; a tag or author filter may look through many
 # articles for a page of rare matches, so those pages keep a worker thread
 @bounded_read(when=lambda arguments: arguments["tag"] is None and arguments["author"] is None)
@@ -111,7 +111,6 @@ def list_articles(
     tags=["articles"],
     summary="Get a whole article",
     response_model=ArticleDetail,
-    dependencies=[cache_as(CacheKind.article)],
     responses={
         301: {
             "description": "An old slug of the article: `Location` names its current address.",
@@ -122,6 +121,7 @@ def list_articles(
         **error_responses(404),
     },
 )
+@cache_as(CacheKind.article)
 @bounded_read()
 def get_article(
     request: Request,

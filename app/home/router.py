@@ -16,8 +16,8 @@ router = PublicRouter(prefix="/v1", tags=["home"], responses=error_responses(400
 @router.get(
     "/home",
     summary="Get the home page: every category section with its latest articles",
-    dependencies=[cache_as(CacheKind.section, HOME, ARTICLES_LIST, CATEGORIES_LIST)],
 )
+@cache_as(CacheKind.section, HOME, ARTICLES_LIST, CATEGORIES_LIST)
 def get_home(
     session: SessionDep,
     per_section: Annotated[int, Query(ge=1, le=20, description="Articles per section, 1 to 20.")] = 5,

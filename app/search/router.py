@@ -36,8 +36,8 @@ QUERY_SYNTAX = (
     "/search",
     tags=["search"],
     summary="Search articles, theme tables and timeline events",
-    dependencies=[cache_as(CacheKind.search, "search", ARTICLES_LIST, TABLES_LIST, TIMELINES_LIST)],
 )
+@cache_as(CacheKind.search, "search", ARTICLES_LIST, TABLES_LIST, TIMELINES_LIST)
 def search(
     request: Request,
     response: Response,
@@ -87,9 +87,9 @@ def search(
     tags=["articles"],
     summary="Articles related to an article",
     response_model_exclude_unset=True,
-    dependencies=[cache_as(CacheKind.trending, ARTICLES_LIST)],
     responses=error_responses(404),
 )
+@cache_as(CacheKind.trending, ARTICLES_LIST)
 def related_articles(
     request: Request,
     response: Response,

@@ -216,7 +216,9 @@ def _add_feed_routes() -> None:
                 responses |= error_responses(404)
             router.add_api_route(
                 f"/v1/feeds/{prefix}{format.filename}",
-                _site_feed(format) if kind is ScopeKind.site else _scoped_feed(kind, format),
+                cache_as(CacheKind.feed, ARTICLES_LIST, FEEDS)(
+                    _site_feed(format) if kind is ScopeKind.site else _scoped_feed(kind, format)
+                ),
                 methods=["GET"],
                 name=f"{kind}_{format}_feed",
                 tags=["feeds"],
@@ -224,7 +226,6 @@ def _add_feed_routes() -> None:
                 description=FEED_DESCRIPTION,
                 response_class=RESPONSE_CLASSES[format],
                 responses={200: _ok(format), **responses},
-                dependencies=[cache_as(CacheKind.feed, ARTICLES_LIST, FEEDS)],
             )
 
 
@@ -247,8 +248,8 @@ def _sitemap(body: bytes) -> Response:
     tags=["sitemaps"],
     summary="Sitemap index: the article sitemaps and the news sitemap",
     response_class=SitemapResponse,
-    dependencies=[cache_as(CacheKind.feed, ARTICLES_LIST, SITEMAPS)],
 )
+@cache_as(CacheKind.feed, ARTICLES_LIST, SITEMAPS)
 def sitemap_index(request: Request, session: SessionDep) -> Response:
     """Each article sitemap with the newest `lastmod` of its articles. The URLs it lists are on the website
     (`site_url`): name this index in the website's `robots.txt` (`Sitemap: <this URL>`)."""
@@ -262,8 +263,8 @@ def sitemap_index(request: Request, session: SessionDep) -> Response:
     summary="One sitemap of published articles (up to 50,000, in id order)",
     response_class=SitemapResponse,
     responses=error_responses(404),
-    dependencies=[cache_as(CacheKind.feed, ARTICLES_LIST, SITEMAPS)],
 )
+@cache_as(CacheKind.feed, ARTICLES_LIST, SITEMAPS)
 def article_sitemap(
     request: Request,
     session: SessionDep,
@@ -282,8 +283,8 @@ def article_sitemap(
     tags=["sitemaps"],
     summary="Google News sitemap: articles published in the last 48 hours (at most 1,000)",
     response_class=SitemapResponse,
-    dependencies=[cache_as(CacheKind.feed, ARTICLES_LIST, SITEMAPS)],
 )
+@cache_as(CacheKind.feed, ARTICLES_LIST, SITEMAPS)
 def news_sitemap(request: Request, session: SessionDep) -> Response:
     """Newest first, with publication name and language, publication date and title."""
     entries = sitemaps.news_entries(session, utcnow())

@@ -33,8 +33,8 @@ def _csv(table: ContentTablePublic) -> Response:
 @router.get(
     "/tables",
     summary="List theme tables across all published articles",
-    dependencies=[cache_as(CacheKind.list, TABLES_LIST)],
 )
+@cache_as(CacheKind.list, TABLES_LIST)
 def list_tables(
     request: Request,
     response: Response,
@@ -58,9 +58,9 @@ def list_tables(
     "/tables/{table_id}.csv",
     summary="Get a theme table as CSV",
     response_class=Response,
-    dependencies=[cache_as(CacheKind.article)],
     responses={**_CSV_RESPONSE, **error_responses(404)},
 )
+@cache_as(CacheKind.article)
 def get_table_csv(session: SessionDep, table_id: TableId) -> Response:
     return _csv(service.get_public_table(session, table_id))
 
@@ -69,9 +69,9 @@ def get_table_csv(session: SessionDep, table_id: TableId) -> Response:
     "/tables/{table_id}",
     summary="Get a theme table (JSON, or CSV with `Accept: text/csv`)",
     response_model=ContentTablePublic,
-    dependencies=[cache_as(CacheKind.article)],
     responses={**_CSV_RESPONSE, **error_responses(404)},
 )
+@cache_as(CacheKind.article)
 def get_table(request: Request, session: SessionDep, table_id: TableId) -> ContentTablePublic | Response:
     table = service.get_public_table(session, table_id)
     # the request guard has already answered 406 when neither type is acceptable

@@ -32,8 +32,8 @@ def author_by_slug(session: SessionDep, slug: SlugPath) -> Author:
     "/categories",
     tags=["categories"],
     summary="List categories in home-page order",
-    dependencies=[cache_as(CacheKind.taxonomy, CATEGORIES_LIST)],
 )
+@cache_as(CacheKind.taxonomy, CATEGORIES_LIST)
 def list_categories(
     request: Request,
     response: Response,
@@ -50,8 +50,8 @@ def list_categories(
     tags=["categories"],
     summary="Get a category",
     responses=error_responses(404),
-    dependencies=[cache_as(CacheKind.taxonomy)],
 )
+@cache_as(CacheKind.taxonomy)
 def get_category(category: Annotated[Category, Depends(category_by_slug)]) -> CategoryPublic:
     return CategoryPublic.model_validate(category)
 
@@ -60,8 +60,8 @@ def get_category(category: Annotated[Category, Depends(category_by_slug)]) -> Ca
     "/tags",
     tags=["tags"],
     summary="List tags by slug",
-    dependencies=[cache_as(CacheKind.taxonomy, TAGS_LIST)],
 )
+@cache_as(CacheKind.taxonomy, TAGS_LIST)
 def list_tags(
     request: Request,
     response: Response,
@@ -78,8 +78,8 @@ def list_tags(
     tags=["tags"],
     summary="Get a tag",
     responses=error_responses(404),
-    dependencies=[cache_as(CacheKind.taxonomy)],
 )
+@cache_as(CacheKind.taxonomy)
 def get_tag(tag: Annotated[Tag, Depends(tag_by_slug)]) -> TagPublic:
     return TagPublic.model_validate(tag)
 
@@ -88,8 +88,8 @@ def get_tag(tag: Annotated[Tag, Depends(tag_by_slug)]) -> TagPublic:
     "/authors",
     tags=["authors"],
     summary="List authors by slug",
-    dependencies=[cache_as(CacheKind.taxonomy, AUTHORS_LIST)],
 )
+@cache_as(CacheKind.taxonomy, AUTHORS_LIST)
 def list_authors(
     request: Request,
     response: Response,
@@ -106,7 +106,7 @@ def list_authors(
     tags=["authors"],
     summary="Get an author",
     responses=error_responses(404),
-    dependencies=[cache_as(CacheKind.taxonomy)],
 )
+@cache_as(CacheKind.taxonomy)
 def get_author(author: Annotated[Author, Depends(author_by_slug)]) -> AuthorPublic:
     return AuthorPublic.model_validate(author)

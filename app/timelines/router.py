@@ -26,8 +26,8 @@ RANGE_SEMANTICS = (
     "/timelines",
     tags=["timelines"],
     summary="List timelines of published articles",
-    dependencies=[cache_as(CacheKind.list, TIMELINES_LIST)],
 )
+@cache_as(CacheKind.list, TIMELINES_LIST)
 def list_timelines(
     request: Request,
     response: Response,
@@ -47,8 +47,8 @@ def list_timelines(
     tags=["timelines"],
     summary="Get a timeline with its events",
     responses=error_responses(404),
-    dependencies=[cache_as(CacheKind.article)],
 )
+@cache_as(CacheKind.article)
 def get_timeline(
     session: SessionDep, slug: Annotated[str, Path(max_length=120, description="The timeline's slug.")]
 ) -> TimelinePublic:
@@ -59,9 +59,9 @@ def get_timeline(
     "/timeline-events",
     tags=["timelines"],
     summary="List timeline events across all timelines, in chronological order",
-    dependencies=[cache_as(CacheKind.list, TIMELINES_LIST)],
     description=RANGE_SEMANTICS,
 )
+@cache_as(CacheKind.list, TIMELINES_LIST)
 def list_timeline_events(
     request: Request,
     response: Response,

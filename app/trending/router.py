@@ -62,9 +62,9 @@ def record_views(request: Request, session: SessionDep, body: ViewEvents) -> Vie
     summary="Get the trending articles, site-wide or of one category",
     description=RANKING,
     response_model_exclude_unset=True,
-    dependencies=[cache_as(CacheKind.trending, TRENDING, ARTICLES_LIST)],
     responses=error_responses(404),
 )
+@cache_as(CacheKind.trending, TRENDING, ARTICLES_LIST)
 def get_trending(
     session: SessionDep,
     category: Annotated[
@@ -104,9 +104,9 @@ def list_by_slug(
     "positions and fills the rest with the trending articles of its category (or the whole site), "
     "with its own half-life and window. " + RANKING,
     response_model_exclude_unset=True,
-    dependencies=[cache_as(CacheKind.trending, TRENDING, ARTICLES_LIST)],
     responses=error_responses(404),
 )
+@cache_as(CacheKind.trending, TRENDING, ARTICLES_LIST)
 def get_list(
     session: SessionDep,
     found: Annotated[CuratedList, Depends(list_by_slug)],
