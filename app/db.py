@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, Column, DateTime, Engine, Executable, Integer, MetaData, Row, event
+from sqlalchemy import JSON, Column, Connection, DateTime, Engine, Executable, Integer, MetaData, Row, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.types import TypeDecorator
@@ -158,14 +158,35 @@ def core_rows(
     """Every row of a Core statement (no entities), run on the session's connection: `Session.execute`
     adds the ORM's per-statement work, about 0.1 ms, even when it loads no entity. No autoflush either:
     a caller that staged changes flushes first."""
-    return cast(Sequence[AnyRow], session.connection().execute(statement, params).all())
+    return cast(Sequence[AnyRow], _reading_connection(session).execute(statement, params).all())
 
 
 def core_first(
     session: Session, statement: Executable, params: Mapping[str, Any] | None = None
 ) -> AnyRow | None:
     """The first row of a Core statement, as `core_rows` runs it."""
-    return cast(AnyRow | None, session.connection().execute(statement, params).first())
+    return cast(AnyRow | None, _reading_connection(session).execute(statement, params).first())
+
+
+def _reading_connection(session: Session) -> Connection:
+    """Where a Core read runs: the connection a read-only route's session is bound to (`bind_for_reads`),
+    as long as the session has not begun a transaction of its own on it; else the session's connection."""
+    bind = session.bind
+    if isinstance(bind, Connection) and not session.in_transaction():
+        return bind
+    return session.connection()
+
+
+def bind_for_reads(session: Session) -> Connection:
+    """Bind a fresh session of a read-only route to a connection of its own, which the caller closes after
+    closing the session. Core reads (`core_rows`, `core_first`) run on it directly; ORM reads join it. A
+    session's transaction costs a request about 50 us to begin and end, the bare connection a fifth."""
+    engine = session.get_bind()
+    if not isinstance(engine, Engine):
+        raise TypeError("only a session bound to its engine is bound for reads")
+    connection = engine.connect()
+    session.bind = connection
+    return connection
 
 
 def close_sessions(values: Iterable[object]) -> None:

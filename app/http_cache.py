@@ -24,7 +24,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.db import close_sessions
+from app.db import bind_for_reads, close_sessions
 from app.errors import PreconditionFailed, PreconditionRequired
 
 CACHEABLE_TYPES = (
@@ -234,13 +234,19 @@ def _naming_entities(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
         return named_async
 
+    bounded: Callable[[dict[str, Any]], bool] | None = getattr(endpoint, _BOUNDED, None)
+
     def named(*args: Any, **kwargs: Any) -> Any:
+        # a bounded read only reads: its sessions read on bare connections of their own
+        readers = [bind_for_reads(v) for v in kwargs.values() if isinstance(v, Session)] if bounded else []
         try:
             result = endpoint(*args, **kwargs)
             add_surrogate_keys(*entity_keys(result))
             return result
         finally:
             close_sessions(kwargs.values())
+            for reader in readers:
+                reader.close()
 
     # a sync endpoint runs in one worker thread with everything it needs there, its session's closing
     # included; as a coroutine to FastAPI, its answer is then validated in the event loop, not in one more
@@ -249,7 +255,6 @@ def _naming_entities(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         declare()
         return await run_in_threadpool(named, *args, **kwargs)
 
-    bounded: Callable[[dict[str, Any]], bool] | None = getattr(endpoint, _BOUNDED, None)
     if bounded is None:
         return named_in_thread
 
