@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from starlette.datastructures import QueryParams
 from starlette.routing import BaseRoute
 
 from app.errors import BadRequest, NotAcceptable
@@ -54,23 +55,24 @@ async def check_request(request: Request) -> None:
     if route is None:
         return
     allowed, repeatable, produces = _facts(route)
-    unknown = sorted(set(request.query_params) - allowed)
+    if request.scope["query_string"]:  # most reads have none: nothing to parse then
+        _check_query(request.query_params, allowed, repeatable)
+    if any("\x00" in value for value in request.path_params.values()):
+        raise BadRequest("Parameters may not contain NUL characters.")
+    accept = next((value for name, value in request.scope["headers"] if name == b"accept"), None)
+    if best_match(None if accept is None else accept.decode("latin-1"), produces) is None:
+        raise NotAcceptable(f"This endpoint can answer with: {', '.join(produces)}.")
+
+
+def _check_query(query: QueryParams, allowed: frozenset[str], repeatable: frozenset[str]) -> None:
+    unknown = sorted(set(query) - allowed)
     if unknown:
         raise BadRequest(
             f"Unknown query parameter(s): {', '.join(unknown)}. "
             f"This endpoint takes: {', '.join(sorted(allowed)) or 'none'}."
         )
-    repeated = sorted(
-        name
-        for name in request.query_params
-        if name not in repeatable and len(request.query_params.getlist(name)) > 1
-    )
+    repeated = sorted(name for name in query if name not in repeatable and len(query.getlist(name)) > 1)
     if repeated:
         raise BadRequest(f"Query parameter(s) given more than once: {', '.join(repeated)}.")
-    if any(
-        "\x00" in value
-        for value in [*(v for _, v in request.query_params.multi_items()), *request.path_params.values()]
-    ):
+    if any("\x00" in value for _, value in query.multi_items()):
         raise BadRequest("Parameters may not contain NUL characters.")
-    if best_match(request.headers.get("accept"), produces) is None:
-        raise NotAcceptable(f"This endpoint can answer with: {', '.join(produces)}.")
