@@ -127,7 +127,7 @@ def article_detail(
     assert article.id is not None
     assert article.published_at is not None
     # built field by field from the rows: validating a `Row` by its attributes costs twice as much
-    if isinstance(article, Row) and "block_rows" in article._fields:
+    if not isinstance(article, Article) and "block_rows" in article._fields:
         # a detail row (`service.find_public_article`) carries all but timelines and corrections
         category = CategoryPublic(
             id=article.category_id,

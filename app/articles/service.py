@@ -50,7 +50,7 @@ from app.articles.models import (
     TableBlockInput,
     TimelineBlockInput,
 )
-from app.db import UTCDateTime, core_first, core_rows, utcnow
+from app.db import PreparedRead, UTCDateTime, core_first, core_rows, utcnow
 from app.pagination import Order, keyset_page
 from app.tables.models import ContentTable
 from app.taxonomy.models import Author, AuthorRef, Category, CategoryRef, Tag, TagPublic
@@ -379,9 +379,14 @@ def list_public_articles(
     )
 
 
-def find_public_article(session: Session, slug: str) -> Row[Any] | None:
-    """The public article whose current slug is `slug`, if any, as its detail row (`article_detail`)."""
-    return core_first(session, _PUBLIC_ARTICLE_BY_SLUG, {"slug": slug})
+# the uncached read most asked for: run without SQLAlchemy's per-execution result machinery
+_PUBLIC_DETAIL_BY_SLUG = PreparedRead(_PUBLIC_ARTICLE_BY_SLUG, "ArticleDetailRow")
+
+
+def find_public_article(session: Session, slug: str) -> Any:
+    """The public article whose current slug is `slug`, if any, as its detail row (`article_detail`): a
+    named tuple of `_PUBLIC_ARTICLE_BY_SLUG`'s columns."""
+    return _PUBLIC_DETAIL_BY_SLUG.first(session, {"slug": slug})
 
 
 def public_article_columns(session: Session, slug: str) -> Row[Any] | None:
