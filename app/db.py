@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
@@ -203,7 +204,19 @@ def bind_for_reads(session: Session) -> Connection:
         raise TypeError("only a session bound to its engine is bound for reads")
     connection = engine.connect()
     session.bind = connection
+    session.info[_READS_ONLY] = True
     return connection
+
+
+_READS_ONLY = "broadsheet.reads_only"
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _refuse_writes_of_reads(session: Session, *_: Any) -> None:
+    """A session bound for reads joins its connection's transaction and would never commit it: a write there
+    would be lost without a word, so it fails instead."""
+    if session.info.get(_READS_ONLY):
+        raise RuntimeError("a session bound for reads (a bounded read's) cannot write")
 
 
 class PreparedRead:

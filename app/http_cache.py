@@ -18,6 +18,7 @@ import brotli
 from fastapi import APIRouter
 from isal import isal_zlib
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
@@ -237,9 +238,11 @@ def _naming_entities(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     bounded: Callable[[dict[str, Any]], bool] | None = getattr(endpoint, _BOUNDED, None)
 
     def named(*args: Any, **kwargs: Any) -> Any:
-        # a bounded read only reads: its sessions read on bare connections of their own
-        readers = [bind_for_reads(v) for v in kwargs.values() if isinstance(v, Session)] if bounded else []
+        readers: list[Connection] = []
         try:
+            for value in kwargs.values():  # a bounded read only reads: on bare connections of its own
+                if bounded is not None and isinstance(value, Session):
+                    readers.append(bind_for_reads(value))
             result = endpoint(*args, **kwargs)
             add_surrogate_keys(*entity_keys(result))
             return result
@@ -274,7 +277,8 @@ _BOUNDED = "_broadsheet_bounded_read"
 def bounded_read(when: Callable[[dict[str, Any]], bool] = lambda arguments: True) -> Callable[[F], F]:
     """Marks a public read whose cost does not grow with the data (a lookup by key, a keyset page of at
     most `MAX_LIMIT` rows read in index order), for the arguments `when` accepts: on SQLite it runs in the
-    event loop, not in a worker thread.
+    event loop, not in a worker thread. It only reads: its sessions read on connections of their own,
+    without a session transaction (`app.db.bind_for_reads`), and a write through them fails.
 
     SQLite's reads are this process's own CPU work on pages in memory: a worker thread adds only the hop
     there and back and, under load, hand-offs of the GIL among the threads (about a fifth of an uncached
