@@ -156,6 +156,10 @@ def rebuild(connection: Connection, batch_size: int = BATCH) -> int:
     that size here). It all happens in the caller's transaction: a failure leaves the old index whole."""
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
+        # Python's sqlite3 opens a transaction only before INSERT, UPDATE, DELETE or REPLACE: the triggers'
+        # drop, run first, would otherwise commit on its own, and a failure later leave them dropped
+        if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+            connection.exec_driver_sql("BEGIN")
         for trigger in (INSERT_TRIGGER, DELETE_TRIGGER):
             connection.execute(text(f"DROP TRIGGER {trigger}"))
     connection.execute(delete(_documents))

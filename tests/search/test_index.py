@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from app.search import index
@@ -217,6 +217,37 @@ def test_after_a_rebuild_the_full_text_index_is_whole_and_followed(
     session.delete(later)
     session.commit()
     assert len(found(client, "harbour")) == 1
+
+
+def test_a_failed_rebuild_leaves_the_index_as_it_was(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Everything a rebuild does is in its caller's transaction, on SQLite the setting aside of the FTS5
+    triggers included: rolled back, the documents and the triggers are as they were, and writes are still
+    followed."""
+    kept = story(session, "Harbour seals", "Pups on the beach")
+    session.close()
+
+    def fail(*_: Any) -> int:
+        raise RuntimeError("the rebuild fails half way")
+
+    monkeypatch.setattr(index, "_insert_documents", fail)
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with (
+        engine.connect() as connection,
+        pytest.raises(RuntimeError, match="half way"),
+        connection.begin(),
+    ):
+        index.rebuild(connection)
+    assert documents_of(session, kept.id) == [("article", kept.id)]
+    later = story(session, "Harbour cranes", "Steel and cable")
+    assert len(found(client, "harbour")) == 2
+    assert documents_of(session, later.id) == [("article", later.id)]
+    if session.get_bind().dialect.name == "sqlite":
+        triggers = session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+        assert {"searchdocument_ai", "searchdocument_ad", "searchdocument_au"} <= set(triggers)
+        session.execute(text("INSERT INTO searchdocument_fts(searchdocument_fts) VALUES ('integrity-check')"))
 
 
 def test_the_sqlite_full_text_table_stays_consistent(session: Session) -> None:
