@@ -389,7 +389,6 @@ def _sqlite_search_index(engine: Engine) -> None:
         index.optimize(connection)
         connection.commit()
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-        connection.exec_driver_sql("PRAGMA cache_size=-1024")
     engine.dispose()
 
 
