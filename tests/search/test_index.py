@@ -273,3 +273,33 @@ def test_postgresql_keeps_each_vector_in_its_row(session: Session) -> None:
         )
     ).scalar_one()
     assert storage == "m"
+
+
+def test_a_rebuild_forgets_statistics_of_a_small_fts5_index(client: TestClient, session: Session) -> None:
+    """Statistics of FTS5's tables taken while they were nearly empty have SQLite scan its data table from
+    each merged segment to the end to drop it; a rebuild drops them (and keeps the other tables')."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("FTS5 is SQLite's")
+    kept = story(session, "Harbour seals", "Pups on the beach")
+    session.close()
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    segment_drop = "EXPLAIN QUERY PLAN DELETE FROM searchdocument_fts_data WHERE id >= 1 AND id <= 2"
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        stats = connection.exec_driver_sql("SELECT tbl FROM sqlite_stat1").scalars().all()
+        assert "searchdocument_fts_data" in stats
+        assert "article" in stats
+        # what such statistics cause: a scan from the segment's first row to the end of the table, or of all
+        assert "rowid<?" not in connection.exec_driver_sql(segment_drop).one()[-1]
+        connection.commit()
+        with connection.begin():
+            index.rebuild(connection)
+    engine.dispose()  # SQLite keeps a table's loaded estimate for as long as the connection lives
+    with engine.connect() as connection:
+        stats = connection.exec_driver_sql("SELECT tbl FROM sqlite_stat1").scalars().all()
+        assert "article" in stats
+        assert not [name for name in stats if name.startswith("searchdocument_fts")]
+        assert "(rowid>? AND rowid<?)" in connection.exec_driver_sql(segment_drop).one()[-1]
+    assert documents_of(session, kept.id) == [("article", kept.id)]
+    assert found(client, "seals") == [("article", kept.id)]
