@@ -154,9 +154,9 @@ def forget_fts_statistics(connection: Connection) -> None:
     `sqlite_stat1` giving its data table a handful of rows, SQLite runs the `DELETE ... WHERE id>=? AND
     id<=?` that drops each merged segment as a scan from the segment to the end of the table (or of the
     whole table), so every merge costs the size of the index: a build of 100k articles took 104 s instead
-    of 30, one of 1M had not ended after 40 minutes. Without statistics the planner seeks both ends. A
-    connection keeps the estimates it loaded: this one included, only connections opened later plan
-    without them."""
+    of 30, one of 1M was stopped unfinished after 15 minutes. Without statistics the planner seeks both
+    ends. A connection keeps the estimates it loaded: this one included, only connections opened later
+    plan without them."""
     if connection.dialect.name != "sqlite":
         return
     if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
