@@ -44,6 +44,7 @@ from app.pagination import decode_cursor, encode_cursor
 from app.search import index
 from app.search.models import (
     FTS_TABLE,
+    FTS_TEXTS,
     SCOPE_RANGES,
     SEARCH_SCOPE,
     SEARCH_VECTOR,
@@ -57,7 +58,7 @@ from app.taxonomy.models import Category
 from app.timelines.models import Timeline, TimelineEvent, TimelineRef
 
 # title : lead : body, the same proportions on both engines (PostgreSQL's array is D, C, B, A)
-SQLITE_WEIGHTS = (5.0, 2.0, 1.0)
+SQLITE_WEIGHTS = (5.0, 2.0, 1.0, 0.0)  # the kind column counts for nothing
 PG_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'::float4[]"
 PG_NORMALIZATION = 1  # divide by 1 + log(document length), so long documents do not win by length alone
 SNIPPET_WORDS = 24
@@ -105,16 +106,28 @@ class _Filters:
         """Conditions on `document`: `searchdocument` or an alias of it."""
         return [document.c.kind.in_(self.kinds)] if self.kinds else []
 
+    @property
+    def matched_kinds(self) -> tuple[str, ...]:
+        """The kinds FTS5 matches itself (its `kind` column): tables and events, a few documents in ten.
+        Articles are most of the documents: a lookup of each match's kind passes nearly all of them, where
+        FTS5's bm25 would count the documents of the kind `article` in the whole index for every query."""
+        return self.kinds if SearchType.article not in self.kinds else ()
+
     def on_rowid(self, rowid: ColumnElement[int]) -> list[ColumnElement[bool]]:
-        """The same conditions on the document whose id is `rowid` (an FTS5 row's)."""
+        """The conditions FTS5 does not match, on the document whose id is `rowid` (an FTS5 row's)."""
+        if not self.kinds or self.matched_kinds:
+            return []
         document = _documents.alias("filtered")
-        conditions = self.on(document)
-        return [exists().where(document.c.id == rowid, *conditions)] if conditions else []
+        return [exists().where(document.c.id == rowid, *self.on(document))]
 
 
-def _fts_match(query: ParsedQuery) -> ColumnElement[bool]:
+def _fts_match(query: ParsedQuery, kinds: tuple[str, ...] = ()) -> ColumnElement[bool]:
+    """The query's words in the texts (not in the kind), and with `kinds` one of them as the kind."""
     fts: ColumnElement[Any] = literal_column(FTS_TABLE)  # the table's own name stands for all its columns
-    return fts.op("MATCH")(fts5_match(query))
+    expression = f"{{{' '.join(FTS_TEXTS)}}} : ({fts5_match(query)})"
+    if kinds:
+        expression += " AND kind : (" + " OR ".join(f'"{kind}"' for kind in kinds) + ")"
+    return fts.op("MATCH")(expression)
 
 
 def _sqlite_window(session: Session, query: ParsedQuery, filters: _Filters) -> Select[Any]:
@@ -125,12 +138,12 @@ def _sqlite_window(session: Session, query: ParsedQuery, filters: _Filters) -> S
     fts: ColumnElement[Any] = literal_column(FTS_TABLE)
     statement = select(
         _fts.c.rowid.label("doc_id"), (-func.bm25(fts, *SQLITE_WEIGHTS, type_=Double)).label("score")
-    ).where(_fts_match(query), *filters.on_rowid(_fts.c.rowid))
+    ).where(_fts_match(query, filters.matched_kinds), *filters.on_rowid(_fts.c.rowid))
     if not query.has_phrase:
         return statement.order_by(_fts.c.rowid.desc()).limit(RANKING_WINDOW)
     oldest = session.execute(
         select(_fts.c.rowid)
-        .where(_fts_match(query.words_only()), *filters.on_rowid(_fts.c.rowid))
+        .where(_fts_match(query.words_only(), filters.matched_kinds), *filters.on_rowid(_fts.c.rowid))
         .order_by(_fts.c.rowid.desc())
         .offset(PHRASE_WINDOW - 1)
         .limit(1)

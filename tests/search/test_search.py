@@ -257,6 +257,17 @@ def test_type_filter(client: TestClient, zoo: dict[str, Any]) -> None:
     assert_problem(client.get("/v1/search", params={"q": "zebra", "type": "animal"}), 400)
 
 
+def test_a_kind_is_not_a_word_of_the_text(client: TestClient, zoo: dict[str, Any], session: Session) -> None:
+    """The FTS5 index holds each document's kind for `type` to match: the words of a query are looked for in
+    the texts only, so the words "table", "event" or "article" find the documents that say them."""
+    assert found(client, "table") == found(client, "event") == found(client, "article") == []
+    assert found(client, "tabl*") == found(client, "zebra table") == []
+    said = story(session, "An event at the table", "The article says so", days=60)
+    assert found(client, "table") == found(client, "event") == [("article", said.id)]
+    assert found(client, "table", type="table") == found(client, "event", type="event") == []
+    assert found(client, "article", type="article") == [("article", said.id)]
+
+
 def test_category_and_date_filters(client: TestClient, zoo: dict[str, Any]) -> None:
     assert sorted(found(client, "zebra", category="africa")) == [
         ("article", zoo["article"]),
