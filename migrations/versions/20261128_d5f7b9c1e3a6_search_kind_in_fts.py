@@ -46,7 +46,8 @@ def _remake(statements: Sequence[str]) -> None:
     for statement in (*SQLITE_DROP, *statements):
         op.execute(statement)
     index.forget_fts_statistics(op.get_bind())
-    op.execute(_REBUILD)
+    with index.build_cache(op.get_bind()):
+        op.execute(_REBUILD)
 
 
 def upgrade() -> None:
