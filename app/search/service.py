@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import math
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -121,10 +122,33 @@ class _Filters:
         return [exists().where(document.c.id == rowid, *self.on(document))]
 
 
+# the kinds as FTS5's Porter stemmer indexes them: a query word can match one only if it starts alike
+_KIND_TOKENS = ("articl", "tabl", "event")
+
+
+def _may_match_a_kind(query: ParsedQuery) -> bool:
+    """Whether a word of the query could match a document's kind: a word of four letters or more, or a
+    prefix, whose first three letters (case and accents aside) begin a kind's token. The stemmer changes
+    only a word's ending, so no other word can."""
+    for part in query.parts:
+        words, prefix = (part.words, False) if isinstance(part, Phrase) else ((part.word,), part.prefix)
+        for word in words:
+            start = "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if c.isalnum())[:3]
+            if (prefix or len(word) >= 4) and any(token.startswith(start) for token in _KIND_TOKENS):
+                return True
+    return False
+
+
 def _fts_match(query: ParsedQuery, kinds: tuple[str, ...] = ()) -> ColumnElement[bool]:
-    """The query's words in the texts (not in the kind), and with `kinds` one of them as the kind."""
+    """The query's words in the texts (not in the kind), and with `kinds` one of them as the kind.
+
+    The words are kept to the texts by a column filter only when one of them could match a kind: FTS5
+    checks a column filter by reading the positions of every match, bm25's count of the matches in the
+    whole index included (a phrase at 1M articles: 40 ms instead of 30)."""
     fts: ColumnElement[Any] = literal_column(FTS_TABLE)  # the table's own name stands for all its columns
-    expression = f"{{{' '.join(FTS_TEXTS)}}} : ({fts5_match(query)})"
+    expression = fts5_match(query)
+    if _may_match_a_kind(query):
+        expression = f"{{{' '.join(FTS_TEXTS)}}} : ({expression})"
     if kinds:
         expression += " AND kind : (" + " OR ".join(f'"{kind}"' for kind in kinds) + ")"
     return fts.op("MATCH")(expression)

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.pagination import encode_cursor
 from app.search import service
-from app.search.models import SearchDocument
+from app.search.models import SearchDocument, SearchType
 from tests.assertions import assert_problem
 from tests.factories import event, make_category, make_hidden_articles, make_table, make_timeline
 from tests.search.helpers import BASE, articles_found, found, search, story
@@ -261,7 +261,10 @@ def test_a_kind_is_not_a_word_of_the_text(client: TestClient, zoo: dict[str, Any
     """The FTS5 index holds each document's kind for `type` to match: the words of a query are looked for in
     the texts only, so the words "table", "event" or "article" find the documents that say them."""
     assert found(client, "table") == found(client, "event") == found(client, "article") == []
-    assert found(client, "tabl*") == found(client, "zebra table") == []
+    assert found(client, "tabl*") == found(client, "zebra table") == found(client, "ÉVENTS") == []
+    assert found(client, '"animal counts" tables') == found(client, "arti*") == []
+    # a kind added later needs its token listed for queries that could match it
+    assert {kind.value[:3] for kind in SearchType} == {token[:3] for token in service._KIND_TOKENS}
     said = story(session, "An event at the table", "The article says so", days=60)
     assert found(client, "table") == found(client, "event") == [("article", said.id)]
     assert found(client, "table", type="table") == found(client, "event", type="event") == []
