@@ -381,15 +381,14 @@ def _sqlite_search_index(engine: Engine, batch: int = 5000) -> None:
     """The search index of a SQLite file in steps, each committed: what `index.rebuild` does in one
     transaction, which a bulk load of fresh data does not need.
 
-    Done as one transaction, a million articles' documents and then FTS5's segments all stay uncommitted. In
-    WAL mode every page read then looks through the log's index, a walk as long as the log; with a rollback
-    journal and a page cache full of dirty pages FTS5's `rebuild` was still busy after half an hour (session
-    11). Here the documents are written in committed batches with the row-by-row triggers set aside, and
-    FTS5 builds its index over the committed table in one statement, with a rollback journal (nothing in
-    the log to look through) and a page cache large enough for the b-tree pages its merges look up (with
+    The documents are written in committed batches with the row-by-row triggers set aside, so that neither
+    the log nor a journal holds a million of them; then FTS5 builds its index over the committed table in
+    one statement, with a rollback journal (in WAL mode each page read looks through the log's index, a
+    walk as long as the log) and a page cache large enough for the b-tree pages its merges look up (with
     SQLite's default 2 MB the build of 100k articles read 350 GB through `read()`, mostly the same pages
-    over and over, in 210 s; with 256 MB, 1 GB in 34 s). WAL comes back at the end; no other connection
-    may be open meanwhile (the journal mode is the file's)."""
+    over and over; with 256 MB, 1 GB). The statistics of FTS5's tables must not be a near-empty index's
+    (`build_derived`). WAL comes back at the end; no other connection may be open meanwhile (the journal
+    mode is the file's)."""
     documents, articles = T["SearchDocument"], T["Article"]
     with engine.begin() as connection:
         for trigger in (index.INSERT_TRIGGER, index.DELETE_TRIGGER):

@@ -74,12 +74,13 @@ class SearchDocument(SQLModel, table=True):
 _doc = SearchDocument.__tablename__
 INSERT_TRIGGER, DELETE_TRIGGER = f"{_doc}_ai", f"{_doc}_ad"
 # FTS5's columns: the three texts, then the document's kind, indexed so that `type` is part of the match
-# (FTS5 steps through the kind's list and the words' together) instead of a lookup per match; a query's
-# words are matched in the texts only (`{title lead body} : (...)`). Migration d5f7b9c1e3a6 added `kind`.
+# (FTS5 steps through the kind's list and the words' together) instead of a lookup per match; a query whose
+# words could match a kind is kept to the texts (`service._fts_match`). Migration d5f7b9c1e3a6 added `kind`.
 FTS_TEXTS = ("title", "lead", "body")
-FTS_COLUMNS = ", ".join((*FTS_TEXTS, "kind"))
-_new = ", ".join(f"new.{column}" for column in (*FTS_TEXTS, "kind"))
-_old = ", ".join(f"old.{column}" for column in (*FTS_TEXTS, "kind"))
+_fts_columns = (*FTS_TEXTS, "kind")
+FTS_COLUMNS = ", ".join(_fts_columns)
+_new = ", ".join(f"new.{column}" for column in _fts_columns)
+_old = ", ".join(f"old.{column}" for column in _fts_columns)
 # the triggers that keep FTS5 in step row by row (index.rebuild sets the first two aside for a bulk build)
 FOLLOW_TRIGGERS_DDL = (
     f"CREATE TRIGGER {INSERT_TRIGGER} AFTER INSERT ON {_doc} BEGIN "
