@@ -389,24 +389,17 @@ def _sqlite_search_index(engine: Engine, batch: int = 5000) -> None:
     over and over; with 256 MB, 1 GB). The statistics of FTS5's tables must not be a near-empty index's
     (`build_derived`). WAL comes back at the end; no other connection may be open meanwhile (the journal
     mode is the file's)."""
-    documents, articles = T["SearchDocument"], T["Article"]
     with engine.begin() as connection:
         for trigger in (index.INSERT_TRIGGER, index.DELETE_TRIGGER):
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
-        connection.execute(delete(documents))
+        connection.execute(delete(T["SearchDocument"]))
     last = 0
     while True:
         with engine.begin() as connection:
-            ids = list(
-                connection.execute(
-                    select(articles.c.id).where(articles.c.id > last).order_by(articles.c.id).limit(batch)
-                ).scalars()
-            )
-            if not ids:
-                break
-            if docs := index.documents(connection, ids):
-                connection.execute(insert(documents), docs)
-            last = ids[-1]
+            step = index.index_articles_after(connection, last, batch)
+        if step is None:
+            break
+        last = step[0]
     engine.dispose()
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA journal_mode=DELETE")

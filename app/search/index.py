@@ -211,22 +211,29 @@ def rebuild(connection: Connection, batch_size: int = BATCH) -> int:
     return made
 
 
+def index_articles_after(connection: Connection, last: int, batch_size: int) -> tuple[int, int] | None:
+    """Store the documents of the next `batch_size` articles by id after `last` (the row-by-row upkeep
+    decides whether FTS5 follows): the last of those articles' id and the number of documents made, or
+    None when no article is left."""
+    ids = list(
+        connection.execute(
+            select(_articles.c.id).where(_articles.c.id > last).order_by(_articles.c.id).limit(batch_size)
+        ).scalars()
+    )
+    if not ids:
+        return None
+    docs = documents(connection, ids)
+    if docs:
+        connection.execute(insert(_documents), docs)
+    return ids[-1], len(docs)
+
+
 def _insert_documents(connection: Connection, batch_size: int) -> int:
-    made = 0
-    last = 0
-    while True:
-        ids = list(
-            connection.execute(
-                select(_articles.c.id).where(_articles.c.id > last).order_by(_articles.c.id).limit(batch_size)
-            ).scalars()
-        )
-        if not ids:
-            return made
-        docs = documents(connection, ids)
-        if docs:
-            connection.execute(insert(_documents), docs)
-        made += len(docs)
-        last = ids[-1]
+    made, last = 0, 0
+    while step := index_articles_after(connection, last, batch_size):
+        last, count = step
+        made += count
+    return made
 
 
 def fill_terms(engine: Engine, *, every: bool = False, batch_size: int = BATCH) -> int:
